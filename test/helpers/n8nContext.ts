@@ -1,0 +1,235 @@
+/**
+ * A faithful-enough stand-in for n8n's IExecuteFunctions, for unit and integration tests of the nodes.
+ *
+ * - Parameters are read like n8n reads them (dotted paths, defaults, resource locators with extractValue).
+ * - `helpers.httpRequestWithAuthentication` applies the credential type's `authenticate` exactly as n8n does
+ *   (this package's credential classes are used as they are; n8n's generic types are reproduced below), then
+ *   sends the request with axios using the same option mapping as n8n's own `httpRequest`
+ *   (@n8n/backend-network: qs→params, json→Accept, ignoreHttpStatusErrors→validateStatus,
+ *   returnFullResponse→{body, headers, statusCode, statusMessage}); errors are wrapped in NodeApiError as n8n does.
+ *   So nock (unit) and the real emulator (integration) see the same HTTP requests a real n8n would send.
+ * - Everything the nodes log is captured in `ctx.logs`, so tests can scan it for secrets.
+ */
+import axios, { type AxiosRequestConfig } from 'axios';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { InfobipConversationsApi } from '../../credentials/InfobipConversationsApi.credentials';
+
+export type ParamSource = Record<string, unknown> | ((itemIndex: number) => Record<string, unknown>);
+
+export interface FakeContextOptions {
+	/** Node parameters; a function gives per-item values (like expressions resolving per item). */
+	parameters: ParamSource;
+	/** Input items (default: one empty item). */
+	items?: INodeExecutionData[];
+	/** Credentials by type name. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Custom authenticate functions for credential types not reproduced here (predefined types). */
+	authenticators?: Record<
+		string,
+		(creds: ICredentialDataDecryptedObject, opts: IHttpRequestOptions) => IHttpRequestOptions | Promise<IHttpRequestOptions>
+	>;
+	continueOnFail?: boolean;
+	node?: Partial<INode>;
+	/** Workflow static data shared between contexts to model n8n's persisted static data. */
+	staticData?: IDataObject;
+	/** Execution mode, as getMode() answers. */
+	mode?: 'manual' | 'trigger' | 'webhook' | 'internal';
+}
+
+export interface HttpLogEntry {
+	method: string;
+	url: string;
+	headers: Record<string, string>;
+	body?: unknown;
+}
+
+export interface FakeContext extends IExecuteFunctions {
+	logs: string[];
+	httpLog: HttpLogEntry[];
+}
+
+function getPath(obj: Record<string, unknown>, path: string): unknown {
+	let cur: unknown = obj;
+	for (const part of path.split('.')) {
+		if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
+		cur = (cur as Record<string, unknown>)[part];
+	}
+	return cur;
+}
+
+/** n8n's own generic credential types, reproduced from their `authenticate` definitions. */
+function applyGenericCredential(
+	type: string,
+	creds: ICredentialDataDecryptedObject,
+	opts: IHttpRequestOptions,
+): IHttpRequestOptions | undefined {
+	const headers = { ...(opts.headers ?? {}) } as Record<string, string>;
+	switch (type) {
+		case 'httpHeaderAuth':
+			headers[String(creds.name)] = String(creds.value);
+			return { ...opts, headers };
+		case 'httpBearerAuth':
+			headers.Authorization = `Bearer ${String(creds.token)}`;
+			return { ...opts, headers };
+		case 'httpBasicAuth':
+			return { ...opts, auth: { username: String(creds.user), password: String(creds.password) } };
+		case 'httpQueryAuth':
+			return { ...opts, qs: { ...(opts.qs ?? {}), [String(creds.name)]: String(creds.value) } };
+		case 'oAuth2Api':
+			headers.Authorization = `Bearer ${String((creds.oauthTokenData as IDataObject | undefined)?.access_token ?? '')}`;
+			return { ...opts, headers };
+		default:
+			return undefined;
+	}
+}
+
+/** The option mapping of n8n's httpRequest (see the module comment). */
+export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown> {
+	const headers: Record<string, string> = { ...((opts.headers as Record<string, string>) ?? {}) };
+	if (opts.json && !Object.keys(headers).some((h) => h.toLowerCase() === 'accept')) {
+		headers.Accept = 'application/json';
+	}
+	const method = (opts.method ?? 'GET').toUpperCase();
+	const config: AxiosRequestConfig = {
+		method,
+		url: opts.url,
+		baseURL: opts.baseURL,
+		headers,
+		params: opts.qs,
+		timeout: opts.timeout,
+		auth: opts.auth as AxiosRequestConfig['auth'],
+		maxBodyLength: Infinity,
+		maxContentLength: Infinity,
+		signal: opts.abortSignal as AxiosRequestConfig['signal'],
+	};
+	if (opts.encoding !== undefined) config.responseType = opts.encoding as AxiosRequestConfig['responseType'];
+	if (opts.disableFollowRedirect) config.maxRedirects = 0;
+	const body = opts.body as unknown;
+	if (method !== 'GET' && body !== undefined && body !== null) {
+		if (typeof body === 'string' || Buffer.isBuffer(body) || (typeof body === 'object' && Object.keys(body as object).length > 0)) {
+			config.data = body;
+		}
+	}
+	if (opts.ignoreHttpStatusErrors) config.validateStatus = () => true;
+	const result = await axios.request(config);
+	if (opts.returnFullResponse) {
+		return { body: result.data, headers: result.headers, statusCode: result.status, statusMessage: result.statusText };
+	}
+	return result.data;
+}
+
+export function createExecuteContext(options: FakeContextOptions): FakeContext {
+	const items = options.items ?? [{ json: {} }];
+	const node: INode = {
+		id: 'node-1',
+		name: 'Infobip',
+		type: 'n8n-nodes-infobip-conversations.test',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		...options.node,
+	};
+	const logs: string[] = [];
+	const httpLog: HttpLogEntry[] = [];
+	const staticData = options.staticData ?? {};
+	const paramsFor = (i: number) =>
+		typeof options.parameters === 'function' ? options.parameters(i) : options.parameters;
+	const infobipCred = new InfobipConversationsApi();
+
+	const getCredentials = async (type: string) => {
+		const c = options.credentials?.[type];
+		if (!c) throw new NodeOperationError(node, `Node "${node.name}" does not have any credentials of type "${type}" set`);
+		return { ...c };
+	};
+
+	const logFn = (level: string) => (message: string, meta?: unknown) => {
+		logs.push(`${level}: ${message}${meta ? ' ' + JSON.stringify(meta) : ''}`);
+	};
+
+	const ctx = {
+		logs,
+		httpLog,
+		getNode: () => node,
+		getMode: () => options.mode ?? 'manual',
+		getInputData: () => items,
+		continueOnFail: () => options.continueOnFail ?? false,
+		getCredentials,
+		getWorkflowStaticData: () => staticData,
+		getExecutionId: () => 'test-execution',
+		getWorkflow: () => ({ id: 'wf-1', name: 'Test workflow', active: false }),
+		getExecutionCancelSignal: () => undefined,
+		getTimezone: () => 'UTC',
+		logger: { debug: logFn('debug'), info: logFn('info'), warn: logFn('warn'), error: logFn('error') },
+		getNodeParameter(name: string, itemIndex: number, fallback?: unknown, opts?: { extractValue?: boolean }) {
+			let value = getPath(paramsFor(itemIndex), name);
+			if (value === undefined) {
+				if (arguments.length >= 3) return fallback;
+				throw new NodeOperationError(node, `Could not get parameter "${name}"`);
+			}
+			if (opts?.extractValue && value && typeof value === 'object' && (value as IDataObject).__rl) {
+				value = (value as IDataObject).value;
+			}
+			return value;
+		},
+		helpers: {
+			returnJsonArray: (data: IDataObject | IDataObject[]) =>
+				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } | Array<{ item: number }> }) =>
+				data.map((d) => ({ ...d, pairedItem: meta.itemData })),
+			prepareBinaryData: async (buffer: Buffer, fileName?: string, mimeType?: string) => ({
+				data: buffer.toString('base64'),
+				mimeType: mimeType ?? 'application/octet-stream',
+				fileName,
+				fileSize: `${buffer.length} B`,
+			}),
+			httpRequest: async (opts: IHttpRequestOptions) => {
+				httpLog.push({ method: opts.method ?? 'GET', url: `${opts.baseURL ?? ''}${opts.url}`, headers: (opts.headers ?? {}) as Record<string, string>, body: opts.body });
+				try {
+					return await n8nHttpRequest(opts);
+				} catch (error) {
+					throw error;
+				}
+			},
+			async httpRequestWithAuthentication(type: string, opts: IHttpRequestOptions) {
+				let final: IHttpRequestOptions;
+				try {
+					const creds = await getCredentials(type);
+					if (type === 'infobipConversationsApi') {
+						final = await infobipCred.authenticate(creds, opts);
+					} else if (options.authenticators?.[type]) {
+						final = await options.authenticators[type](creds, opts);
+					} else {
+						const applied = applyGenericCredential(type, creds, opts);
+						if (!applied) throw new Error(`test harness: no authenticator for credential type "${type}"`);
+						final = applied;
+					}
+				} catch (error) {
+					if (error instanceof NodeOperationError) throw error;
+					throw new NodeApiError(node, error as never);
+				}
+				httpLog.push({
+					method: final.method ?? 'GET',
+					url: `${final.baseURL ?? ''}${final.url}`,
+					headers: (final.headers ?? {}) as Record<string, string>,
+					body: final.body,
+				});
+				try {
+					return await n8nHttpRequest(final);
+				} catch (error) {
+					throw new NodeApiError(node, error as never);
+				}
+			},
+		},
+	};
+	return ctx as unknown as FakeContext;
+}
