@@ -1,0 +1,62 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import * as conversation from './actions/conversation';
+import * as message from './actions/message';
+import { router } from './actions/router';
+import { searchAgents } from './methods/listSearch';
+
+export class InfobipConversations implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Infobip Conversations',
+		name: 'infobipConversations',
+		icon: 'file:infobip.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Reply as an external bot, route or assign conversations and set metadata in Infobip Conversations',
+		defaults: { name: 'Infobip Conversations' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'infobipConversationsApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'Message', value: 'message' },
+				],
+				default: 'message',
+			},
+			...message.description,
+			...conversation.description,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Concurrency',
+						name: 'concurrency',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 20 },
+						default: 5,
+						description:
+							'How many items are processed at once. Items for the same conversation always run in order.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = { listSearch: { searchAgents } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

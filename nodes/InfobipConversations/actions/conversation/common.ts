@@ -1,0 +1,34 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const conversationIdField = (operation: string[]): INodeProperties => ({
+	displayName: 'Conversation ID',
+	name: 'conversationId',
+	type: 'string',
+	default: '={{ $json.conversationId }}',
+	required: true,
+	displayOptions: { show: { resource: ['conversation'], operation } },
+	description: 'Defaults to the conversation of the trigger item',
+});
+
+export const STATUSES = ['OPEN', 'WAITING', 'SOLVED', 'CLOSED'].map((s) => ({ name: s[0] + s.slice(1).toLowerCase(), value: s }));
+export const PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'].map((s) => ({ name: s[0] + s.slice(1).toLowerCase(), value: s }));
+
+export const returnAllFields = (operation: string[]): INodeProperties[] => [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { resource: ['conversation'], operation } },
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: { show: { resource: ['conversation'], operation, returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];

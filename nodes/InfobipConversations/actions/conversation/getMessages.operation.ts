@@ -1,0 +1,48 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { getAll } from '../../transport';
+import { conversationPath, requireString } from '../../helpers/params';
+import { conversationIdField, returnAllFields } from './common';
+
+export const description: INodeProperties[] = [
+	conversationIdField(['getMessages']),
+	...returnAllFields(['getMessages']),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['conversation'], operation: ['getMessages'] } },
+		options: [
+			{
+				displayName: 'Direction',
+				name: 'direction',
+				type: 'options',
+				default: 'INBOUND',
+				options: [
+					{ name: 'Inbound', value: 'INBOUND' },
+					{ name: 'Outbound', value: 'OUTBOUND' },
+				],
+			},
+			{
+				displayName: 'Order',
+				name: 'orderBy',
+				type: 'options',
+				default: 'createdAt:desc',
+				options: [
+					{ name: 'Newest First', value: 'createdAt:desc' },
+					{ name: 'Oldest First', value: 'createdAt:asc' },
+				],
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+	const id = requireString(this, 'conversationId', i, 'Conversation ID');
+	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	return await getAll.call(this, conversationPath(id, '/messages'), { orderBy: 'createdAt:desc', ...options }, 'messages', limit);
+}

@@ -1,0 +1,225 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { infobipApiRequest } from '../../transport';
+import { conversationPath, requireString, resolveAgentId } from '../../helpers/params';
+
+export const CHANNELS = [
+	'WHATSAPP',
+	'SMS',
+	'VIBER',
+	'VIBER_BOT',
+	'FACEBOOK_MESSENGER',
+	'INSTAGRAM_MESSAGING',
+	'LIVE_CHAT',
+	'TELEGRAM',
+	'LINE',
+	'RCS',
+	'APPLE_BUSINESS_CHAT',
+	'KAKAO_SANGDAM',
+	'EMAIL',
+];
+
+const show = { resource: ['message'], operation: ['send'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Conversation ID',
+		name: 'conversationId',
+		type: 'string',
+		default: '={{ $json.conversationId }}',
+		required: true,
+		displayOptions: { show },
+		description: 'The conversation to send into. Defaults to the conversation of the trigger item.',
+	},
+	{
+		displayName: 'Agent ID',
+		name: 'agentId',
+		type: 'string',
+		default: '',
+		displayOptions: { show },
+		description:
+			'The agent or bot that sends the message. For an external bot: its UUID from the bot configuration page. Empty: the credential\'s Default Bot Agent ID.',
+	},
+	{
+		displayName: 'From',
+		name: 'from',
+		type: 'string',
+		default: '={{ $json.to }}',
+		required: true,
+		displayOptions: { show },
+		description: 'Our sender (number/page). For a reply: the "to" of the customer\'s message.',
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '={{ $json.from }}',
+		required: true,
+		displayOptions: { show },
+		description: 'The customer. For a reply: the "from" of the customer\'s message.',
+	},
+	{
+		displayName: 'Channel',
+		name: 'channel',
+		type: 'string',
+		default: '={{ $json.channel }}',
+		required: true,
+		displayOptions: { show },
+		description: `One of ${CHANNELS.join(', ')}. For a reply: the channel of the customer's message.`,
+	},
+	{
+		displayName: 'Content Type',
+		name: 'contentType',
+		type: 'options',
+		default: 'TEXT',
+		displayOptions: { show },
+		options: [
+			{ name: 'Audio', value: 'AUDIO' },
+			{ name: 'Document', value: 'DOCUMENT' },
+			{ name: 'Image', value: 'IMAGE' },
+			{ name: 'Location', value: 'LOCATION' },
+			{ name: 'Text', value: 'TEXT' },
+			{ name: 'Video', value: 'VIDEO' },
+		],
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		displayOptions: { show: { ...show, contentType: ['TEXT'] } },
+	},
+	{
+		displayName: 'Media URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/file.jpg',
+		displayOptions: { show: { ...show, contentType: ['IMAGE', 'VIDEO', 'AUDIO', 'DOCUMENT'] } },
+	},
+	{
+		displayName: 'Caption',
+		name: 'caption',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { ...show, contentType: ['IMAGE', 'VIDEO', 'DOCUMENT'] } },
+	},
+	{
+		displayName: 'Latitude',
+		name: 'latitude',
+		type: 'number',
+		typeOptions: { numberPrecision: 6 },
+		default: 0,
+		displayOptions: { show: { ...show, contentType: ['LOCATION'] } },
+	},
+	{
+		displayName: 'Longitude',
+		name: 'longitude',
+		type: 'number',
+		typeOptions: { numberPrecision: 6 },
+		default: 0,
+		displayOptions: { show: { ...show, contentType: ['LOCATION'] } },
+	},
+	{
+		displayName: 'Location Name',
+		name: 'locationName',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { ...show, contentType: ['LOCATION'] } },
+	},
+];
+
+const contentSchemas = {
+	TEXT: z.object({ text: z.string().min(1, 'Text is empty').max(4096) }),
+	IMAGE: z.object({ url: z.string().url('Media URL is not a valid URL'), caption: z.string().optional() }),
+	VIDEO: z.object({ url: z.string().url('Media URL is not a valid URL'), caption: z.string().optional() }),
+	AUDIO: z.object({ url: z.string().url('Media URL is not a valid URL') }),
+	DOCUMENT: z.object({ url: z.string().url('Media URL is not a valid URL'), caption: z.string().optional() }),
+	LOCATION: z.object({
+		latitude: z.number().min(-90).max(90),
+		longitude: z.number().min(-180).max(180),
+		name: z.string().optional(),
+	}),
+};
+
+export type ContentType = keyof typeof contentSchemas;
+
+export function buildContent(
+	ctx: IExecuteFunctions,
+	i: number,
+	contentType: ContentType,
+): IDataObject {
+	const get = (n: string) => ctx.getNodeParameter(n, i, '') as string;
+	let raw: IDataObject;
+	switch (contentType) {
+		case 'TEXT':
+			raw = { text: get('text') };
+			break;
+		case 'LOCATION':
+			raw = {
+				latitude: ctx.getNodeParameter('latitude', i, 0) as number,
+				longitude: ctx.getNodeParameter('longitude', i, 0) as number,
+				...(get('locationName') ? { name: get('locationName') } : {}),
+			};
+			break;
+		default:
+			raw = { url: get('url'), ...(get('caption') ? { caption: get('caption') } : {}) };
+	}
+	const parsed = contentSchemas[contentType].safeParse(raw);
+	if (!parsed.success) {
+		throw new NodeOperationError(ctx.getNode(), `Invalid ${contentType} message: ${parsed.error.issues[0].message}`, {
+			itemIndex: i,
+		});
+	}
+	return parsed.data as IDataObject;
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+	const conversationId = requireString(this, 'conversationId', i, 'Conversation ID');
+	const from = requireString(this, 'from', i, 'From');
+	const to = requireString(this, 'to', i, 'To');
+	const channel = requireString(this, 'channel', i, 'Channel').toUpperCase();
+	if (!CHANNELS.includes(channel)) {
+		throw new NodeOperationError(this.getNode(), `Unknown channel "${channel}"`, {
+			itemIndex: i,
+			description: `Use one of: ${CHANNELS.join(', ')}`,
+		});
+	}
+	const contentType = this.getNodeParameter('contentType', i, 'TEXT') as ContentType;
+	const content = buildContent(this, i, contentType);
+	const agentId = await resolveAgentId(this, i);
+	const body = { from, to, channel, contentType, content };
+	const startedAt = Date.now();
+	const path = conversationPath(conversationId, '/messages');
+
+	// After an ambiguous failure (5xx, reset) look for the message among the newest outbound ones,
+	// so a retry can never send the customer the same message twice.
+	const reconcile = async (): Promise<IDataObject | undefined> => {
+		const list = await infobipApiRequest.call(this, {
+			method: 'GET',
+			path,
+			qs: { direction: 'OUTBOUND', orderBy: 'createdAt:desc', limit: 20 },
+		});
+		const messages = (list.messages as IDataObject[] | undefined) ?? [];
+		return messages.find(
+			(m) =>
+				m.to === to &&
+				m.contentType === contentType &&
+				JSON.stringify(m.content) === JSON.stringify(content) &&
+				Date.parse(String(m.createdAt)) >= startedAt - 5000,
+		);
+	};
+
+	const message = await infobipApiRequest.call(this, {
+		method: 'POST',
+		path,
+		body,
+		headers: { 'x-agent-id': agentId },
+		reconcile,
+	});
+	return [message];
+}

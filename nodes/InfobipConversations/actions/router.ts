@@ -1,0 +1,44 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { runKeyed } from '../helpers/concurrency';
+import * as conversation from './conversation';
+import * as message from './message';
+
+type Op = (this: IExecuteFunctions, i: number) => Promise<IDataObject[]>;
+const resources: Record<string, Record<string, { execute: Op }>> = {
+	conversation: conversation.operations,
+	message: message.operations,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const op = resources[resource]?.[operation];
+	if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	const concurrency = (this.getNodeParameter('options.concurrency', 0, 5) as number) || 1;
+
+	const tasks = items.map((_, i) => ({
+		// items for the same conversation keep their order; others run in parallel
+		key: String(this.getNodeParameter('conversationId', i, '') || `item-${i}`),
+		run: async (): Promise<INodeExecutionData[]> => {
+			try {
+				const out = await op.execute.call(this, i);
+				return out.map((json) => ({ json, pairedItem: { item: i } }));
+			} catch (error) {
+				if (this.continueOnFail()) {
+					return [{ json: { error: (error as Error).message, description: (error as { description?: string }).description ?? null }, pairedItem: { item: i } }];
+				}
+				if (error instanceof NodeOperationError && error.context.itemIndex === undefined) error.context.itemIndex = i;
+				throw error;
+			}
+		},
+	}));
+	const results = await runKeyed(tasks, concurrency);
+	return [results.flat()];
+}

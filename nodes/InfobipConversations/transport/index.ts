@@ -1,0 +1,209 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { hintForStatus, infobipErrorText } from '../helpers/errors';
+import { sleep } from './sleep';
+
+export const CREDENTIAL_TYPE = 'infobipConversationsApi';
+export const MAX_ATTEMPTS = 4;
+export const BASE_DELAY_MS = 500;
+export const MAX_RETRY_WAIT_MS = 30_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+type Ctx = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface InfobipRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	headers?: Record<string, string>;
+	/** default: GET/PUT/PATCH/DELETE 'idempotent', POST 'onlyIfNotProcessed' */
+	retry?: 'idempotent' | 'onlyIfNotProcessed';
+	/** After an ambiguous failure of a non-idempotent call: find what we tried to create. */
+	reconcile?: () => Promise<IDataObject | undefined>;
+}
+
+interface FullResponse {
+	body: unknown;
+	headers: Record<string, string | string[] | undefined>;
+	statusCode: number;
+}
+
+/** Codes that prove the request never reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const AMBIGUOUS_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET']);
+
+function networkCode(error: unknown): string | undefined {
+	let e = error as { code?: string; cause?: unknown; context?: IDataObject } | undefined;
+	for (let depth = 0; e && depth < 5; depth++) {
+		if (typeof e.code === 'string' && /^E[A-Z_]+$|^UND_/.test(e.code)) return e.code;
+		e = e.cause as typeof e;
+	}
+	const msg = String((error as Error)?.message ?? '');
+	const m = /(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ECONNABORTED|EPIPE|socket hang up|timeout)/i.exec(msg);
+	if (!m) return undefined;
+	if (/socket hang up/i.test(m[1])) return 'ECONNRESET';
+	if (/timeout/i.test(m[1])) return 'ETIMEDOUT';
+	return m[1].toUpperCase();
+}
+
+/** Retry-After in seconds or as an HTTP date, capped. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+	const value = Array.isArray(header) ? header[0] : header;
+	if (!value) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.min(Math.max(0, seconds * 1000), MAX_RETRY_WAIT_MS);
+	const date = Date.parse(value);
+	if (Number.isFinite(date)) return Math.min(Math.max(0, date - now), MAX_RETRY_WAIT_MS);
+	return undefined;
+}
+
+export function backoffMs(attempt: number, random = Math.random): number {
+	const cap = Math.min(MAX_RETRY_WAIT_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+	return Math.round(random() * cap);
+}
+
+function apiError(ctx: Ctx, status: number, body: unknown, req: InfobipRequest, attempts: number): NodeApiError {
+	const { text, messageId, validation } = infobipErrorText(body);
+	const base = text ? `Infobip: ${text}` : `Infobip answered HTTP ${status}`;
+	const message = status === 429 ? `${base} (rate limited after ${attempts} attempts)` : base;
+	const description = [
+		`${req.method} ${req.path} → ${status}${messageId ? ` ${messageId}` : ''}`,
+		validation ? `Invalid fields: ${validation}` : '',
+		hintForStatus(status),
+	]
+		.filter(Boolean)
+		.join('\n');
+	return new NodeApiError(ctx.getNode(), { message, status, messageId: messageId ?? null } as JsonObject, {
+		message,
+		description,
+		httpCode: String(status),
+	});
+}
+
+function networkError(ctx: Ctx, code: string | undefined, req: InfobipRequest): NodeApiError {
+	const message = `Could not reach Infobip (${code ?? 'network error'}) for ${req.method} ${req.path}`;
+	return new NodeApiError(ctx.getNode(), { message, code: code ?? null } as JsonObject, {
+		message,
+		description: 'Check the base URL in the "Infobip Conversations API" credential and the network/proxy settings of n8n.',
+	});
+}
+
+/**
+ * The one way this package calls the Conversations API.
+ * Status codes are handled here (ignoreHttpStatusErrors), so retries and error messages are ours:
+ * 429 is always retried (the server refused it, nothing happened) honouring Retry-After;
+ * 5xx, timeouts and resets are retried only for idempotent calls; a non-idempotent call (Send)
+ * is retried after an ambiguous failure only when `reconcile` proves nothing was created.
+ */
+export async function infobipApiRequest(this: Ctx, req: InfobipRequest): Promise<IDataObject> {
+	const idempotent = (req.retry ?? (req.method === 'POST' ? 'onlyIfNotProcessed' : 'idempotent')) === 'idempotent';
+	const options: IHttpRequestOptions = {
+		method: req.method,
+		url: req.path,
+		qs: req.qs,
+		body: req.body,
+		headers: req.headers,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: REQUEST_TIMEOUT_MS,
+	};
+	let lastStatus = 0;
+	let lastBody: unknown;
+	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+		let response: FullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				{ ...options },
+			)) as FullResponse;
+		} catch (error) {
+			if (error instanceof NodeOperationError) throw error;
+			const code = networkCode(error);
+			const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+			const ambiguous = !notSent && (code === undefined || AMBIGUOUS_CODES.has(code));
+			if (attempt < MAX_ATTEMPTS && (notSent || (ambiguous && idempotent))) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			if (attempt < MAX_ATTEMPTS && ambiguous && req.reconcile) {
+				const found = await req.reconcile();
+				if (found) return found;
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			throw networkError(this, code, req);
+		}
+		const { statusCode, body } = response;
+		if (statusCode >= 200 && statusCode < 300) {
+			return body && typeof body === 'object' ? (body as IDataObject) : {};
+		}
+		lastStatus = statusCode;
+		lastBody = body;
+		if (attempt < MAX_ATTEMPTS && statusCode === 429) {
+			await sleep(retryAfterMs(response.headers?.['retry-after']) ?? backoffMs(attempt));
+			continue;
+		}
+		if (attempt < MAX_ATTEMPTS && statusCode >= 500) {
+			if (idempotent) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			if (req.reconcile) {
+				const found = await req.reconcile();
+				if (found) return found;
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+		}
+		throw apiError(this, statusCode, body, req, attempt);
+	}
+	throw apiError(this, lastStatus, lastBody, req, MAX_ATTEMPTS);
+}
+
+/** Streams a paged list endpoint page by page (0-based `page`, `limit` up to 999). */
+export async function* infobipPaginate(
+	this: Ctx,
+	path: string,
+	qs: IDataObject,
+	itemsKey: string,
+	options: { pageSize?: number; limit?: number } = {},
+): AsyncGenerator<IDataObject[]> {
+	const pageSize = Math.min(999, Math.max(1, options.pageSize ?? 100));
+	let remaining = options.limit ?? Infinity;
+	for (let page = 0; remaining > 0; page++) {
+		const size = Math.min(pageSize, remaining);
+		const body = await infobipApiRequest.call(this, { method: 'GET', path, qs: { ...qs, page, limit: size } });
+		const items = (body[itemsKey] as IDataObject[] | undefined) ?? [];
+		const chunk = items.slice(0, Math.min(items.length, remaining));
+		if (chunk.length) yield chunk;
+		remaining -= chunk.length;
+		const total = (body.pagination as IDataObject | undefined)?.totalItems as number | undefined;
+		if (items.length < size || (total !== undefined && (page + 1) * size >= total)) break;
+	}
+}
+
+export async function getAll(
+	this: Ctx,
+	path: string,
+	qs: IDataObject,
+	itemsKey: string,
+	limit?: number,
+): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	for await (const chunk of infobipPaginate.call(this, path, qs, itemsKey, { limit, pageSize: limit && limit < 100 ? limit : 100 })) {
+		out.push(...chunk);
+	}
+	return out;
+}
