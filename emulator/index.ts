@@ -1,0 +1,544 @@
+/**
+ * A local emulator of the Infobip Conversations (CCaaS) HTTP API and of Infobip's external-bot forwarding,
+ * so flows, tests and demos run on one machine with no Infobip account. See docs/emulator.md.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { z } from 'zod';
+
+export interface BotConfig {
+	url?: string;
+	authHeaderName?: string;
+	authHeaderValue?: string;
+	agentId?: string;
+	sessionTimeoutSeconds?: number;
+}
+export interface FaultConfig {
+	latencyMs?: number;
+	errorRate?: number;
+	rateLimitRate?: number;
+	retryAfterSeconds?: number;
+	dropRate?: number;
+}
+export interface EmulatorOptions {
+	port?: number;
+	host?: string;
+	apiKey?: string;
+	bot?: BotConfig;
+	faults?: FaultConfig;
+	seed?: number;
+	maxBodyBytes?: number;
+}
+export interface Conversation {
+	id: string;
+	topic?: string;
+	summary?: string;
+	status: 'OPEN' | 'WAITING' | 'SOLVED' | 'CLOSED';
+	priority: 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
+	queueId: string | null;
+	agentId: string | null;
+	createdAt: string;
+	updatedAt: string;
+	closedAt?: string;
+	/** emulator-only: bot still owns the conversation */
+	withBot: boolean;
+	customer: { from: string; to: string; channel: string };
+}
+export interface Message {
+	id: string;
+	conversationId: string;
+	from: string;
+	to: string;
+	channel: string;
+	direction: 'INBOUND' | 'OUTBOUND';
+	contentType: string;
+	content: Record<string, unknown>;
+	createdAt: string;
+	agentId?: string;
+}
+export interface EmulatorState {
+	conversations: Map<string, Conversation>;
+	messages: Map<string, Message[]>;
+	metadata: Map<string, Record<string, string | number | boolean>>;
+	deliveries: Array<{ messageId: string; conversationId: string; status: number | 'error'; attempt: number }>;
+	requests: Array<{ method: string; path: string; status: number; agentId?: string }>;
+	faultsInjected: Record<string, number>;
+}
+export interface RunningEmulator {
+	url: string;
+	apiKey: string;
+	botAgentId: string;
+	state: EmulatorState;
+	close(): Promise<void>;
+	setFaults(f: FaultConfig): void;
+	configureBot(b: BotConfig): void;
+	advanceClock(ms: number): void;
+	now(): number;
+	inbound(msg: InboundInput): Promise<{ conversationId: string; messageId: string; forwarded: boolean }>;
+	waitForIdle(): Promise<void>;
+	reset(): void;
+}
+
+const inboundSchema = z.object({
+	from: z.string().min(1),
+	to: z.string().min(1),
+	channel: z.string().min(1).default('WHATSAPP'),
+	text: z.string().optional(),
+	contentType: z.string().optional(),
+	content: z.record(z.unknown()).optional(),
+});
+export type InboundInput = z.input<typeof inboundSchema>;
+
+const STATUSES = ['OPEN', 'WAITING', 'SOLVED', 'CLOSED'] as const;
+const PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;
+const patchSchema = z
+	.object({
+		topic: z.string().max(1000).optional(),
+		summary: z.string().max(4000).optional(),
+		status: z.enum(STATUSES).optional(),
+		priority: z.enum(PRIORITIES).optional(),
+		queueId: z.string().max(255).optional(),
+		agentId: z.string().max(255).optional(),
+	})
+	.strict();
+const metadataSchema = z
+	.record(z.union([z.string(), z.number(), z.boolean()]))
+	.refine((o) => Object.keys(o).length > 0, 'metadata must have at least one key');
+const urlContent = z.object({ url: z.string().url(), caption: z.string().optional() });
+const contentSchemas: Record<string, z.ZodTypeAny> = {
+	TEXT: z.object({ text: z.string().min(1) }),
+	IMAGE: urlContent,
+	VIDEO: urlContent,
+	AUDIO: urlContent,
+	DOCUMENT: urlContent,
+	LOCATION: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }),
+};
+const messageSchema = z.object({
+	from: z.string().min(1),
+	to: z.string().min(1),
+	channel: z.string().min(1),
+	contentType: z.string().min(1),
+	content: z.record(z.unknown()),
+});
+
+class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+		readonly messageId = 'BAD_REQUEST',
+		readonly validationErrors?: Record<string, string[]>,
+	) {
+		super(message);
+	}
+}
+
+/** Infobip's two error shapes: 400 on CCaaS is {statusCode, message}; others are requestError/serviceException. */
+function errorBody(e: HttpError) {
+	if (e.status === 400) return { statusCode: 'ERROR', message: e.message, ...(e.validationErrors ? { validationErrors: e.validationErrors } : {}) };
+	return { requestError: { serviceException: { messageId: e.messageId, text: e.message, ...(e.validationErrors ? { validationErrors: e.validationErrors } : {}) } } };
+}
+
+function zodErrors(error: z.ZodError): Record<string, string[]> {
+	const out: Record<string, string[]> = {};
+	for (const issue of error.issues) (out[issue.path.join('.') || 'body'] ??= []).push(issue.message);
+	return out;
+}
+
+/** Mulberry32: seeded PRNG so fault runs are reproducible. */
+function prng(seed: number) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export const AGENTS = [
+	{ id: 'agent-alice', displayName: 'Alice Agent', email: 'alice@example.com', role: 'AGENT', status: 'ACTIVE', enabled: true },
+	{ id: 'agent-bob', displayName: 'Bob Agent', email: 'bob@example.com', role: 'AGENT', status: 'ACTIVE', enabled: true },
+];
+export const QUEUES = [{ id: 'queue-support', name: 'Support' }];
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+	const apiKey = opts.apiKey ?? randomBytes(16).toString('hex');
+	const bot: BotConfig = { agentId: randomUUID(), authHeaderName: 'Authorization', sessionTimeoutSeconds: 600, ...opts.bot };
+	let faults: FaultConfig = { ...opts.faults };
+	const random = prng(opts.seed ?? 1);
+	const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+	let clockOffset = 0;
+	const now = () => Date.now() + clockOffset;
+	const ts = (ms = now()) => new Date(ms).toISOString().replace('Z', '+00:00');
+	const pending = new Set<Promise<unknown>>();
+
+	const state: EmulatorState = {
+		conversations: new Map(),
+		messages: new Map(),
+		metadata: new Map(),
+		deliveries: [],
+		requests: [],
+		faultsInjected: {},
+	};
+	const countFault = (k: string) => (state.faultsInjected[k] = (state.faultsInjected[k] ?? 0) + 1);
+
+	const lastActivity = (c: Conversation) => {
+		const msgs = state.messages.get(c.id) ?? [];
+		return Date.parse(msgs.length ? msgs[msgs.length - 1].createdAt : c.createdAt);
+	};
+	/** Bot session expiry: a conversation idle with the bot longer than the timeout is closed. */
+	const expireSessions = () => {
+		const limit = (bot.sessionTimeoutSeconds ?? 600) * 1000;
+		for (const c of state.conversations.values()) {
+			if (c.withBot && c.status !== 'CLOSED' && now() - lastActivity(c) > limit) {
+				c.status = 'CLOSED';
+				c.withBot = false;
+				c.closedAt = c.updatedAt = ts();
+			}
+		}
+	};
+	const getConversation = (id: string) => {
+		const c = state.conversations.get(id);
+		if (!c) throw new HttpError(404, `Conversation ${id} not found`, 'NOT_FOUND');
+		return c;
+	};
+	const publicConversation = (c: Conversation) => {
+		const { withBot: _w, customer: _c, ...rest } = c;
+		return rest;
+	};
+	const addMessage = (m: Message) => {
+		const list = state.messages.get(m.conversationId) ?? [];
+		list.push(m);
+		state.messages.set(m.conversationId, list);
+		const c = state.conversations.get(m.conversationId);
+		if (c) c.updatedAt = m.createdAt;
+	};
+
+	const deliver = async (m: Message) => {
+		if (!bot.url) return;
+		const headers: Record<string, string> = { 'content-type': 'application/json' };
+		if (bot.authHeaderValue) headers[(bot.authHeaderName ?? 'Authorization').toLowerCase()] = bot.authHeaderValue;
+		for (let attempt = 1; attempt <= 3; attempt++) {
+			try {
+				const res = await request(bot.url, { method: 'POST', headers, body: JSON.stringify(m) });
+				await res.body.dump();
+				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: res.statusCode, attempt });
+				if (res.statusCode < 300 || (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 429)) return;
+			} catch {
+				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: 'error', attempt });
+			}
+			await new Promise((r) => setTimeout(r, 50 * attempt));
+		}
+	};
+
+	const inbound = async (input: InboundInput) => {
+		const parsed = inboundSchema.safeParse(input);
+		if (!parsed.success) throw new HttpError(400, 'Invalid inbound message', 'BAD_REQUEST', zodErrors(parsed.error));
+		const msg = parsed.data;
+		expireSessions();
+		let conv = [...state.conversations.values()].find(
+			(c) => c.customer.from === msg.from && c.customer.to === msg.to && c.customer.channel === msg.channel && (c.status === 'OPEN' || c.status === 'WAITING'),
+		);
+		if (!conv) {
+			const created = ts();
+			conv = {
+				id: randomUUID(),
+				status: 'OPEN',
+				priority: 'NORMAL',
+				queueId: null,
+				agentId: bot.url ? (bot.agentId ?? null) : null,
+				createdAt: created,
+				updatedAt: created,
+				withBot: Boolean(bot.url),
+				customer: { from: msg.from, to: msg.to, channel: msg.channel },
+			};
+			state.conversations.set(conv.id, conv);
+		}
+		const m: Message = {
+			id: randomUUID(),
+			conversationId: conv.id,
+			from: msg.from,
+			to: msg.to,
+			channel: msg.channel,
+			direction: 'INBOUND',
+			contentType: msg.contentType ?? 'TEXT',
+			content: msg.content ?? { text: msg.text ?? '' },
+			createdAt: ts(),
+		};
+		addMessage(m);
+		const forwarded = conv.withBot && Boolean(bot.url);
+		if (forwarded) {
+			const p = deliver(m).finally(() => pending.delete(p));
+			pending.add(p);
+		}
+		return { conversationId: conv.id, messageId: m.id, forwarded };
+	};
+
+	const list = <T>(items: T[], q: URLSearchParams, key: string) => {
+		const limit = q.has('limit') ? Number(q.get('limit')) : 10;
+		const page = q.has('page') ? Number(q.get('page')) : 0;
+		if (!Number.isInteger(limit) || limit < 1 || limit > 999) throw new HttpError(400, 'limit must be an integer from 1 to 999', 'BAD_REQUEST', { limit: ['must be 1..999'] });
+		if (!Number.isInteger(page) || page < 0) throw new HttpError(400, 'page must be a non-negative integer', 'BAD_REQUEST', { page: ['must be >= 0'] });
+		return { [key]: items.slice(page * limit, page * limit + limit), pagination: { totalItems: items.length, page, limit } };
+	};
+	const timeFilter = (q: URLSearchParams, name: string) => {
+		const v = q.get(name);
+		if (!v) return undefined;
+		const t = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+		if (!Number.isFinite(t)) throw new HttpError(400, `${name} is not a valid timestamp`, 'BAD_REQUEST', { [name]: ['invalid date-time'] });
+		return t;
+	};
+	const order = <T extends object>(items: T[], orderBy: string | null) => {
+		const [field, dir] = (orderBy ?? 'id:asc').split(':');
+		const sign = dir === 'desc' ? -1 : 1;
+		return [...items].sort((a, b) => {
+			const x = String((a as Record<string, unknown>)[field] ?? '');
+			const y = String((b as Record<string, unknown>)[field] ?? '');
+			return x < y ? -sign : x > y ? sign : 0;
+		});
+	};
+
+	async function api(method: string, path: string, q: URLSearchParams, body: unknown, req: IncomingMessage): Promise<[number, unknown]> {
+		const parts = path.split('/').filter(Boolean).map(decodeURIComponent); // ccaas,1,conversations,id,sub
+		if (parts[0] !== 'ccaas' || parts[1] !== '1') throw new HttpError(404, 'Not found', 'NOT_FOUND');
+		const [, , resource, id, sub] = parts;
+		expireSessions();
+		if (resource === 'agents' && method === 'GET' && !id) {
+			const name = q.get('displayName')?.toLowerCase();
+			return [200, list(AGENTS.filter((a) => !name || a.displayName.toLowerCase().includes(name)), q, 'agents')];
+		}
+		if (resource === 'queues' && method === 'GET' && !id) return [200, list(QUEUES, q, 'queues')];
+		if (resource === 'bots' && method === 'GET' && !id) {
+			return [200, list([{ id: bot.agentId, displayName: 'Emulator bot', webhookUrl: bot.url ?? null, enabled: true }], q, 'bots')];
+		}
+		if (resource !== 'conversations') throw new HttpError(404, 'Not found', 'NOT_FOUND');
+		if (!id) {
+			if (method === 'GET') {
+				const status = q.get('status');
+				if (status && !(STATUSES as readonly string[]).includes(status)) throw new HttpError(400, `Unknown status ${status}`, 'BAD_REQUEST', { status: ['invalid'] });
+				const agentId = q.get('agentId');
+				const queueIds = [...q.getAll('queueIds'), ...q.getAll('queueIds[]'), ...q.getAll('queueId')];
+				const ca = timeFilter(q, 'createdAfter');
+				const cb = timeFilter(q, 'createdBefore');
+				const ua = timeFilter(q, 'updatedAfter');
+				const ub = timeFilter(q, 'updatedBefore');
+				const items = [...state.conversations.values()].filter(
+					(c) =>
+						(!status || c.status === status) &&
+						(!agentId || c.agentId === agentId) &&
+						(!queueIds.length || (c.queueId !== null && queueIds.includes(c.queueId))) &&
+						(ca === undefined || Date.parse(c.createdAt) > ca) &&
+						(cb === undefined || Date.parse(c.createdAt) < cb) &&
+						(ua === undefined || Date.parse(c.updatedAt) > ua) &&
+						(ub === undefined || Date.parse(c.updatedAt) < ub),
+				);
+				return [200, list(order(items, q.get('orderBy')).map(publicConversation), q, 'conversations')];
+			}
+			throw new HttpError(405, 'Method not allowed', 'METHOD_NOT_ALLOWED');
+		}
+		const conv = getConversation(id);
+		if (!sub) {
+			if (method === 'GET') return [200, publicConversation(conv)];
+			if (method === 'PATCH' || method === 'PUT') {
+				if (conv.status === 'CLOSED') throw new HttpError(400, 'Closed conversations cannot be updated');
+				const input = { ...(body as object) } as Record<string, unknown>;
+				for (const k of ['id', 'createdAt', 'updatedAt', 'closedAt']) delete input[k];
+				const parsed = patchSchema.safeParse(input);
+				if (!parsed.success) throw new HttpError(400, 'Invalid conversation update', 'BAD_REQUEST', zodErrors(parsed.error));
+				Object.assign(conv, parsed.data);
+				conv.updatedAt = ts();
+				if (parsed.data.status === 'CLOSED' || parsed.data.status === 'SOLVED') {
+					conv.withBot = false;
+					if (parsed.data.status === 'CLOSED') conv.closedAt = conv.updatedAt;
+				}
+				return [200, publicConversation(conv)];
+			}
+		}
+		if (sub === 'route' && method === 'POST') {
+			if (conv.status === 'CLOSED') throw new HttpError(400, 'Closed conversations cannot be routed');
+			conv.agentId = null;
+			conv.withBot = false;
+			conv.queueId = conv.queueId ?? QUEUES[0].id;
+			conv.updatedAt = ts();
+			return [200, publicConversation(conv)];
+		}
+		if (sub === 'assignee' && method === 'PUT') {
+			const agentId = (body as { agentId?: unknown } | undefined)?.agentId;
+			if (typeof agentId !== 'string' || !agentId) throw new HttpError(400, 'agentId is required', 'BAD_REQUEST', { agentId: ['required'] });
+			if (!AGENTS.some((a) => a.id === agentId) && agentId !== bot.agentId) throw new HttpError(404, `Agent ${agentId} not found`, 'NOT_FOUND');
+			conv.agentId = agentId;
+			conv.withBot = agentId === bot.agentId;
+			conv.updatedAt = ts();
+			return [200, publicConversation(conv)];
+		}
+		if (sub === 'metadata') {
+			if (method === 'GET') return [200, state.metadata.get(id) ?? {}];
+			if (method === 'PUT' || method === 'PATCH') {
+				const parsed = metadataSchema.safeParse(body);
+				if (!parsed.success) throw new HttpError(400, 'Metadata must be a flat object of text, number or boolean values', 'BAD_REQUEST', zodErrors(parsed.error));
+				state.metadata.set(id, method === 'PUT' ? parsed.data : { ...(state.metadata.get(id) ?? {}), ...parsed.data });
+				return [200, { statusCode: 'SUCCESS', message: 'Metadata added to conversation successfully.' }];
+			}
+		}
+		if (sub === 'messages') {
+			if (method === 'GET') {
+				const direction = q.get('direction');
+				const items = (state.messages.get(id) ?? []).filter((m) => !direction || m.direction === direction);
+				return [200, list(order(items, q.get('orderBy') ?? 'createdAt:asc'), q, 'messages')];
+			}
+			if (method === 'POST') {
+				const parsed = messageSchema.safeParse(body);
+				if (!parsed.success) throw new HttpError(400, 'Invalid message', 'BAD_REQUEST', zodErrors(parsed.error));
+				const m = parsed.data;
+				const schema = contentSchemas[m.contentType];
+				if (!schema) throw new HttpError(400, `Unsupported contentType ${m.contentType}`, 'BAD_REQUEST', { contentType: ['unsupported'] });
+				const content = schema.safeParse(m.content);
+				if (!content.success) throw new HttpError(400, `Invalid ${m.contentType} content`, 'BAD_REQUEST', zodErrors(content.error));
+				if (conv.status === 'CLOSED') throw new HttpError(400, 'Conversation is closed');
+				const sender = req.headers['x-agent-id'];
+				if (conv.agentId && sender !== conv.agentId) {
+					throw new HttpError(400, `Conversation is assigned to another agent; x-agent-id ${sender ? 'does not match' : 'is missing'}`);
+				}
+				const msg: Message = { id: randomUUID(), conversationId: id, ...m, content: content.data, direction: 'OUTBOUND', createdAt: ts(), agentId: typeof sender === 'string' ? sender : undefined };
+				addMessage(msg);
+				return [200, msg];
+			}
+		}
+		throw new HttpError(404, 'Not found', 'NOT_FOUND');
+	}
+
+	async function control(method: string, path: string, body: unknown): Promise<[number, unknown]> {
+		if (path === '/_emulator/reset' && method === 'POST') return reset(), [200, { ok: true }];
+		if (path === '/_emulator/state' && method === 'GET') {
+			return [200, {
+				conversations: [...state.conversations.values()],
+				messages: Object.fromEntries(state.messages),
+				metadata: Object.fromEntries(state.metadata),
+				deliveries: state.deliveries,
+				faultsInjected: state.faultsInjected,
+				bot: { url: bot.url ?? null, agentId: bot.agentId },
+			}];
+		}
+		if (path === '/_emulator/requests' && method === 'GET') return [200, { requests: state.requests }];
+		if (path === '/_emulator/inbound' && method === 'POST') return [200, await inbound(body as InboundInput)];
+		if (path === '/_emulator/clock' && method === 'POST') {
+			const ms = Number((body as { advanceMs?: unknown })?.advanceMs);
+			if (!Number.isFinite(ms)) throw new HttpError(400, 'advanceMs must be a number');
+			clockOffset += ms;
+			return [200, { now: ts() }];
+		}
+		if (path === '/_emulator/config' && method === 'PUT') {
+			const b = (body ?? {}) as { bot?: BotConfig; faults?: FaultConfig };
+			if (b.bot) Object.assign(bot, b.bot);
+			if (b.faults) faults = { ...b.faults };
+			return [200, { bot: { ...bot, authHeaderValue: bot.authHeaderValue ? '***' : undefined }, faults }];
+		}
+		throw new HttpError(404, 'Unknown control endpoint', 'NOT_FOUND');
+	}
+
+	const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+		const text = JSON.stringify(body);
+		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+		res.end(text);
+	};
+
+	const server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let tooLarge = false;
+		req.on('data', (c: Buffer) => {
+			size += c.length;
+			if (size > maxBody) tooLarge = true;
+			else chunks.push(c);
+		});
+		req.on('end', () => {
+			void (async () => {
+				const url = new URL(req.url ?? '/', 'http://emulator');
+				const method = req.method ?? 'GET';
+				const isApi = url.pathname.startsWith('/ccaas/');
+				let status = 500;
+				try {
+					if (tooLarge) throw new HttpError(413, 'Request body too large', 'PAYLOAD_TOO_LARGE');
+					let body: unknown;
+					const raw = Buffer.concat(chunks).toString('utf8');
+					if (raw) {
+						try {
+							body = JSON.parse(raw);
+						} catch {
+							throw new HttpError(400, 'Request body is not valid JSON');
+						}
+					}
+					if (!isApi) {
+						const [s, b] = await control(method, url.pathname, body);
+						return send(res, (status = s), b);
+					}
+					if (req.headers.authorization !== `App ${apiKey}`) throw new HttpError(401, 'Invalid login details', 'UNAUTHORIZED');
+					if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+					if (faults.dropRate && random() < faults.dropRate) {
+						countFault('drop');
+						status = 0;
+						return req.socket.destroy();
+					}
+					if (faults.rateLimitRate && random() < faults.rateLimitRate) {
+						countFault('rateLimit');
+						throw Object.assign(new HttpError(429, 'Too many requests', 'TOO_MANY_REQUESTS'), { retryAfter: faults.retryAfterSeconds ?? 1 });
+					}
+					if (faults.errorRate && random() < faults.errorRate) {
+						countFault('error');
+						throw new HttpError(500, 'Something went wrong. Please contact support.', 'GENERAL_ERROR');
+					}
+					const [s, b] = await api(method, url.pathname, url.searchParams, body, req);
+					send(res, (status = s), b);
+				} catch (error) {
+					const e = error instanceof HttpError ? error : new HttpError(500, 'Something went wrong. Please contact support.', 'GENERAL_ERROR');
+					status = e.status;
+					const retryAfter = (e as HttpError & { retryAfter?: number }).retryAfter;
+					send(res, e.status, errorBody(e), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {});
+				} finally {
+					if (isApi) {
+						state.requests.push({ method, path: url.pathname, status, agentId: req.headers['x-agent-id'] as string | undefined });
+						if (state.requests.length > 5000) state.requests.splice(0, 1000);
+					}
+				}
+			})();
+		});
+	});
+
+	function reset() {
+		state.conversations.clear();
+		state.messages.clear();
+		state.metadata.clear();
+		state.deliveries.length = 0;
+		state.requests.length = 0;
+		state.faultsInjected = {};
+		clockOffset = 0;
+	}
+
+	await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+	const address = server.address() as AddressInfo;
+	const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+	return {
+		url: `http://${host}:${address.port}`,
+		apiKey,
+		botAgentId: bot.agentId!,
+		state,
+		close: async () => {
+			await Promise.allSettled([...pending]);
+			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			server.closeAllConnections();
+			await closed;
+		},
+		setFaults: (f) => (faults = { ...f }),
+		configureBot: (b) => Object.assign(bot, b),
+		advanceClock: (ms) => (clockOffset += ms),
+		now,
+		inbound,
+		waitForIdle: async () => {
+			while (pending.size) await Promise.allSettled([...pending]);
+		},
+		reset,
+	};
+}
