@@ -1,0 +1,298 @@
+// @ts-check
+/**
+ * A real n8n on this machine, loaded with this package the way a self-hosting user loads it:
+ * `npm pack`, then `npm install <tgz>` inside `$N8N_USER_FOLDER/.n8n/nodes`.
+ * Shared by `npm run test:e2e`, `npm run demo`, `npm run bench` and `npm run test:reliability`.
+ *
+ * n8n and the Node.js 24 it needs come from the npm registry into a cache outside the clone
+ * (`~/.cache/infobip-n8n`, or $INFOBIP_N8N_CACHE), keyed by version (scripts/e2e/install-n8n.sh).
+ */
+const { execFile, execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { promisify } = require('node:util');
+
+const ROOT = path.resolve(__dirname, '../..');
+const CACHE = process.env.INFOBIP_N8N_CACHE || path.join(os.homedir(), '.cache/infobip-n8n');
+const NODE_BIN = path.join(CACHE, 'node24/node_modules/.bin/node');
+const PACKAGE_NAME = 'n8n-nodes-infobip-conversations';
+/** The n8n versions we prove the package in (newest 2.x that installs here, newest 1.x). */
+const SUPPORTED_VERSIONS = ['2.40.7', '1.123.81'];
+
+const run = promisify(execFile);
+
+/** Installs (or reuses) n8n `version`; install progress goes to stderr. */
+function ensureN8n(version) {
+	const out = execFileSync('bash', [path.join(ROOT, 'scripts/e2e/install-n8n.sh'), version], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+		env: { ...process.env, INFOBIP_N8N_CACHE: CACHE },
+	});
+	const dir = out.trim().split('\n').pop() || '';
+	const n8nBin = path.join(dir, 'node_modules/n8n/bin/n8n');
+	if (!fs.existsSync(n8nBin)) throw new Error(`n8n ${version} did not install into ${dir}`);
+	return { version, dir, n8nBin, nodeBin: NODE_BIN, major: Number(version.split('.')[0]) };
+}
+
+/** `npm pack` of this package (built first by the caller); returns the tarball path. */
+function packPackage(destination = fs.mkdtempSync(path.join(os.tmpdir(), 'infobip-pack-'))) {
+	const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', destination], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	})
+		.trim()
+		.split('\n')
+		.pop();
+	return path.join(destination, String(name));
+}
+
+/** A fresh n8n user folder with the packed package installed into .n8n/nodes. */
+function createUserFolder(tgz, prefix = 'n8n-user-') {
+	const user = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	const nodes = path.join(user, '.n8n/nodes');
+	fs.mkdirSync(nodes, { recursive: true });
+	fs.writeFileSync(path.join(nodes, 'package.json'), '{"name":"installed-nodes","private":true}');
+	execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz], {
+		cwd: nodes,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	return user;
+}
+
+async function freePort() {
+	return await new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.once('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = /** @type {net.AddressInfo} */ (srv.address());
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** n8n processes started here never outlive this process (a crash or Ctrl-C of a test must not leave them). */
+const children = new Set();
+process.once('exit', () => {
+	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+class N8nInstance {
+	/**
+	 * @param {ReturnType<typeof ensureN8n>} install
+	 * @param {string} userFolder
+	 * @param {{ port?: number, env?: Record<string, string>, log?: (line: string) => void }} [options]
+	 */
+	constructor(install, userFolder, options = {}) {
+		this.install = install;
+		this.userFolder = userFolder;
+		this.port = options.port ?? 0;
+		this.brokerPort = 0;
+		this.extraEnv = options.env ?? {};
+		this.log = options.log ?? (() => {});
+		/** @type {import('node:child_process').ChildProcess | undefined} */
+		this.child = undefined;
+		/** @type {string[]} */
+		this.output = [];
+	}
+
+	get url() {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	get env() {
+		return {
+			...process.env,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: 'infobip-e2e-encryption-key',
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			// 2.x reads N8N_WEBHOOK_URL, 1.x WEBHOOK_URL
+			...(this.install.major >= 2 ? { N8N_WEBHOOK_URL: `http://127.0.0.1:${this.port}/` } : { WEBHOOK_URL: `http://127.0.0.1:${this.port}/` }),
+			N8N_EDITOR_BASE_URL: `http://127.0.0.1:${this.port}/`,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_RUNNERS_ENABLED: 'true',
+			// several n8n instances (tests, helpers, a user's own n8n) may run at once: no fixed ports
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || 5679),
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+			DB_SQLITE_POOL_SIZE: '2',
+			N8N_LOG_LEVEL: 'info',
+			...this.extraEnv,
+		};
+	}
+
+	/** Runs an n8n CLI command (n8n must not be running for import/activate on sqlite). */
+	async cli(args, { allowFail = false } = {}) {
+		try {
+			const { stdout } = await run(this.install.nodeBin, [this.install.n8nBin, ...args], {
+				env: this.env,
+				maxBuffer: 256 * 1024 * 1024,
+			});
+			return stdout;
+		} catch (error) {
+			if (allowFail) return String(/** @type {any} */ (error).stdout ?? '');
+			const e = /** @type {any} */ (error);
+			throw new Error(`n8n ${args[0]} failed: ${String(e.stderr || e.stdout || e.message).split('\n').filter(Boolean).slice(-5).join(' | ')}`);
+		}
+	}
+
+	/** @param {object[]} credentials n8n credential export objects ({id, name, type, data}) */
+	async importCredentials(credentials) {
+		const file = path.join(this.userFolder, `credentials-${Date.now()}.json`);
+		fs.writeFileSync(file, JSON.stringify(credentials));
+		await this.cli(['import:credentials', `--input=${file}`]);
+	}
+
+	/** @param {object} workflow an n8n workflow export (needs an id) */
+	async importWorkflow(workflow) {
+		const file = path.join(this.userFolder, `workflow-${Date.now()}.json`);
+		fs.writeFileSync(file, JSON.stringify({ active: false, settings: {}, ...workflow }));
+		await this.cli(['import:workflow', `--input=${file}`]);
+	}
+
+	/** Activates (1.x) / publishes (2.x) an imported workflow; takes effect at the next start. */
+	async activate(id) {
+		if (this.install.major >= 2) await this.cli(['publish:workflow', `--id=${id}`]);
+		else await this.cli(['update:workflow', `--id=${id}`, '--active=true']);
+	}
+
+	/** Executes a workflow once from the CLI (n8n must not be running); returns stdout. */
+	async execute(id) {
+		return await this.cli(['execute', `--id=${id}`], { allowFail: true });
+	}
+
+	async start({ timeoutMs = 180_000 } = {}) {
+		if (!this.port) this.port = await freePort();
+		if (!this.brokerPort) this.brokerPort = await freePort();
+		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
+			env: this.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: false,
+		});
+		this.child = child;
+		children.add(child);
+		child.once('exit', () => children.delete(child));
+		const onData = (/** @type {Buffer} */ chunk) => {
+			for (const line of chunk.toString('utf8').split('\n')) {
+				if (!line.trim()) continue;
+				this.output.push(line);
+				if (this.output.length > 5000) this.output.splice(0, 1000);
+				this.log(line);
+			}
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const code = await Promise.race([exited, sleep(500).then(() => 'running')]);
+			if (code !== 'running') {
+				throw new Error(`n8n ${this.install.version} exited with code ${code} while starting:\n${this.output.slice(-20).join('\n')}`);
+			}
+			if (this.output.some((l) => /Editor is now accessible via/.test(l))) {
+				try {
+					const res = await fetch(`${this.url}/healthz/readiness`);
+					if (res.ok) return;
+				} catch {
+					// not yet listening
+				}
+			}
+		}
+		throw new Error(`n8n ${this.install.version} did not start within ${timeoutMs / 1000} s:\n${this.output.slice(-20).join('\n')}`);
+	}
+
+	async stop() {
+		const child = this.child;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGTERM');
+		const done = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
+		if (!done) {
+			child.kill('SIGKILL');
+			await exited;
+		}
+	}
+
+	/** Rows of execution_entity (id, workflowId, status, mode, finished) read from n8n's own sqlite database. */
+	async executions(workflowId) {
+		const script = `
+			const sqlite3 = require(${JSON.stringify(path.join(this.install.dir, 'node_modules/sqlite3'))});
+			const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
+			db.all('SELECT id, workflowId, status, mode, finished FROM execution_entity' + (process.argv[2] ? ' WHERE workflowId = ?' : '') + ' ORDER BY id',
+				process.argv[2] ? [process.argv[2]] : [], (err, rows) => {
+				if (err) { console.error(err.message); process.exit(1); }
+				process.stdout.write(JSON.stringify(rows)); db.close();
+			});`;
+		const { stdout } = await run(this.install.nodeBin, ['-e', script, path.join(this.userFolder, '.n8n/database.sqlite'), workflowId ?? ''], {
+			maxBuffer: 64 * 1024 * 1024,
+		});
+		return /** @type {Array<{id: number|string, workflowId: string, status: string, mode: string, finished: number}>} */ (JSON.parse(stdout || '[]'));
+	}
+
+	/** Waits until `predicate(rows)` holds for the workflow's executions (all finished), or throws. */
+	async waitForExecutions(workflowId, predicate, { timeoutMs = 60_000 } = {}) {
+		const deadline = Date.now() + timeoutMs;
+		let rows = [];
+		while (Date.now() < deadline) {
+			rows = await this.executions(workflowId);
+			const settled = rows.every((r) => !['new', 'running', 'waiting'].includes(r.status));
+			if (settled && predicate(rows)) return rows;
+			await sleep(250);
+		}
+		throw new Error(`executions of ${workflowId} did not settle as expected: ${JSON.stringify(rows.map((r) => r.status))}`);
+	}
+
+	/** Creates the instance owner (first start only) and returns the auth cookie for REST calls and browsers. */
+	async setupOwner(owner = { email: 'owner@example.com', firstName: 'Ops', lastName: 'Owner', password: 'Infobip-e2e-1' }) {
+		const res = await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
+		if (!res.ok) throw new Error(`owner setup failed: HTTP ${res.status} ${await res.text()}`);
+		const cookie = (res.headers.get('set-cookie') || '').split(';')[0];
+		return { ...owner, cookie };
+	}
+
+	/** Production webhook URL of a trigger node: <base>/webhook/<webhookId>/<path>. */
+	webhookUrl(webhookId, webhookPath) {
+		return `${this.url}/webhook/${webhookId}/${webhookPath}`;
+	}
+
+	cleanup() {
+		fs.rmSync(this.userFolder, { recursive: true, force: true });
+	}
+}
+
+/** Loads an example workflow from examples/ (the files users import). */
+function loadExample(name) {
+	return JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name), 'utf8'));
+}
+
+module.exports = {
+	ROOT,
+	CACHE,
+	NODE_BIN,
+	PACKAGE_NAME,
+	SUPPORTED_VERSIONS,
+	ensureN8n,
+	packPackage,
+	createUserFolder,
+	freePort,
+	sleep,
+	N8nInstance,
+	loadExample,
+};
