@@ -42,7 +42,8 @@ describe('host-from-template rule', () => {
 		const origin = 'https://api.example.com';
 		expect(checkRenderedUrl('https://api.example.com/c/a%2Fb?q=1', origin)).toBe('https://api.example.com/c/a%2Fb?q=1');
 		expect(() => checkRenderedUrl('https://api.example.com/c/a\r\nX: 1', origin)).toThrow(/contains a line break after inserting the variables/);
-		expect(() => checkRenderedUrl('https://api.example.com/c/a b', origin)).toThrow(/contains a space/);
+		expect(() => checkRenderedUrl('https://api.example.com/c/a\tb', origin)).toThrow(/contains a control character/);
+		expect(checkRenderedUrl('https://api.example.com/search?jql=text ~ "conv-1"', origin)).toBe('https://api.example.com/search?jql=text%20~%20%22conv-1%22');
 		expect(() => checkRenderedUrl('https://api.example.com.evil.test/x', origin)).toThrow(/changed the Webhook URL's host/);
 		expect(() => checkRenderedUrl('https://api.example.com/cards/../admin', origin)).toThrow(/contains a "\.\." segment/);
 		expect(() => checkRenderedUrl('https://api.example.com/cards/%2e%2E/admin', origin)).toThrow(/contains a "\.\." segment/);

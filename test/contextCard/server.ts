@@ -44,7 +44,7 @@ export async function startTestServer(): Promise<TestServer> {
 			};
 			const path = url.pathname;
 			if (path.startsWith('/echo')) return json(200, { method: req.method, url: req.url, headers: req.headers, body });
-			if (path === '/rest/api/2/search') {
+			if (path === '/rest/api/2/search' || path === '/rest/api/2/search/jql') {
 				const jql = url.searchParams.get('jql') ?? '';
 				const m = /"([^"]*)"/.exec(jql);
 				if (m && m[1] === 'conv-none') return json(200, { total: 0, issues: [] });
@@ -91,11 +91,14 @@ export async function startTestServer(): Promise<TestServer> {
 				res.on('close', () => {
 					if (big.written < total) big.closedEarly = true;
 				});
-				const pump = () => {
+				const pump = (): void => {
 					while (big.written < total) {
 						const n = Math.min(chunk.length, total - big.written);
 						big.written += n;
-						if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return res.once('drain', pump);
+						if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+							res.once('drain', pump);
+							return;
+						}
 					}
 					res.end();
 				};

@@ -310,7 +310,8 @@ async function processItem(this: IExecuteFunctions, i: number, item: INodeExecut
 			const description = redactor.text(
 				[`${method} ${url}`, failure.hint, 'Add a Fallback Card to show a placeholder card instead of failing.'].filter(Boolean).join('\n'),
 			);
-			throw new NodeApiError(node, { message, code: failure.code, status: failure.status } as JsonObject, {
+			// keys outside NodeApiError's status lookup, so a TIMEOUT code is never mistaken for an HTTP status
+			throw new NodeApiError(node, { message, failure: failure.code, httpStatus: failure.status } as JsonObject, {
 				message,
 				description,
 				httpCode: failure.status !== null ? String(failure.status) : undefined,

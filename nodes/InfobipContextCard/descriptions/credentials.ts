@@ -20,6 +20,7 @@ export interface PredefinedCredential {
 export const OAUTH2_SECRETS = [
 	'clientSecret',
 	'privateKey',
+	'certificate',
 	'oauthTokenData.access_token',
 	'oauthTokenData.refresh_token',
 	'oauthTokenData.id_token',

@@ -3,8 +3,9 @@
  *
  * Rule: the literal text before the first Liquid tag must contain `scheme://host` followed by `/`, `?` or `#`
  * (or the template has no tags at all). After rendering, the URL must still have that origin, must not contain
- * whitespace or control characters, and must not contain `.`/`..` path segments (which URL parsers resolve, so a
- * customer named ".." could otherwise move the request one directory up).
+ * control characters (line breaks, tabs), and must not contain `.`/`..` path segments (which URL parsers resolve,
+ * so a customer named ".." could otherwise move the request one directory up). Spaces and quotes are
+ * percent-encoded by the URL parser.
  */
 
 export class UrlRuleError extends Error {
@@ -62,9 +63,10 @@ export function templateOrigin(template: string): string {
 /** Checks a rendered URL against the template's origin and returns the URL to call. */
 export function checkRenderedUrl(rendered: string, origin: string): string {
 	const value = rendered.trim();
-	const bad = /[\u0000-\u0020\u007f]/.exec(value);
+	// spaces and quotes written in the template (e.g. jql=text ~ "…") are percent-encoded by the URL parser below
+	const bad = /[\u0000-\u001f\u007f]/.exec(value);
 	if (bad) {
-		const what = bad[0] === '\r' || bad[0] === '\n' ? 'a line break' : bad[0] === ' ' ? 'a space' : 'a control character';
+		const what = bad[0] === '\r' || bad[0] === '\n' ? 'a line break' : 'a control character';
 		throw new UrlRuleError(
 			`The Webhook URL contains ${what} after inserting the variables. Keep Options → "Encode Variables in URL" on, or encode values with | url_encode.`,
 		);
