@@ -324,6 +324,14 @@ describe('failed calls: fallback card or a clear error', () => {
 		expect(item.json.error).toMatchObject({ code: 'TIMEOUT' });
 	});
 
+	it('an execution cancelled by n8n stops the call (no fallback card)', async () => {
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 150);
+		const { error } = await runError({ url: `${server.url}/drip`, fallbackTemplate, options: { timeout: 10_000 } }, { cancelSignal: controller.signal });
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('The execution was cancelled');
+	});
+
 	it('a large streamed response: reading stops past the limit and the connection is closed', async () => {
 		const { item } = await run({ url: `${server.url}/big?bytes=${50 * 1024 * 1024}`, fallbackTemplate, options: { maxResponseKb: 64 } });
 		expect(item.json.error).toEqual({ code: 'TOO_LARGE', status: null, message: 'The webhook response is larger than the limit of 65,536 bytes; reading stopped' });

@@ -296,6 +296,7 @@ async function processItem(this: IExecuteFunctions, i: number, item: INodeExecut
 				}
 			} catch (error) {
 				if (!(error instanceof CardCallError)) throw error;
+				if (error.code === 'CANCELLED') throw new NodeOperationError(node, error.message, { itemIndex: i });
 				failure = error;
 			}
 		}
