@@ -19,6 +19,7 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type INode,
+	type IRequestOptions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
@@ -44,6 +45,8 @@ export interface FakeContextOptions {
 	staticData?: IDataObject;
 	/** Execution mode, as getMode() answers. */
 	mode?: 'manual' | 'trigger' | 'webhook' | 'internal';
+	/** What getExecutionCancelSignal() answers (n8n's signal for a cancelled execution). */
+	cancelSignal?: AbortSignal;
 }
 
 export interface HttpLogEntry {
@@ -128,6 +131,29 @@ export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown
 	return result.data;
 }
 
+/** The option mapping of n8n's legacy `request` (used by requestOAuth2): uri, useStream, simple, resolveWithFullResponse. */
+export async function n8nLegacyRequest(opts: IRequestOptions): Promise<unknown> {
+	const method = String(opts.method ?? 'GET').toUpperCase();
+	const config: AxiosRequestConfig = {
+		method,
+		url: opts.uri ?? opts.url,
+		headers: { ...((opts.headers as Record<string, string>) ?? {}) },
+		params: opts.qs,
+		timeout: opts.timeout,
+		maxBodyLength: Infinity,
+		maxContentLength: Infinity,
+		maxRedirects: opts.followRedirect === false && !opts.followAllRedirects ? 0 : undefined,
+		data: method !== 'GET' ? opts.body : undefined,
+	};
+	if (opts.useStream) config.responseType = 'stream';
+	if (opts.json === false || opts.json === undefined) config.transformResponse = (res: unknown) => res;
+	if (opts.simple === false) config.validateStatus = () => true;
+	const result = await axios.request(config);
+	return opts.resolveWithFullResponse
+		? { body: result.data, headers: { ...result.headers }, statusCode: result.status, statusMessage: result.statusText }
+		: result.data;
+}
+
 export function createExecuteContext(options: FakeContextOptions): FakeContext {
 	const items = options.items ?? [{ json: {} }];
 	const node: INode = {
@@ -167,7 +193,7 @@ export function createExecuteContext(options: FakeContextOptions): FakeContext {
 		getWorkflowStaticData: () => staticData,
 		getExecutionId: () => 'test-execution',
 		getWorkflow: () => ({ id: 'wf-1', name: 'Test workflow', active: false }),
-		getExecutionCancelSignal: () => undefined,
+		getExecutionCancelSignal: () => options.cancelSignal,
 		getTimezone: () => 'UTC',
 		logger: { debug: logFn('debug'), info: logFn('info'), warn: logFn('warn'), error: logFn('error') },
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown, opts?: { extractValue?: boolean }) {
@@ -201,6 +227,8 @@ export function createExecuteContext(options: FakeContextOptions): FakeContext {
 				}
 			},
 			async httpRequestWithAuthentication(type: string, opts: IHttpRequestOptions) {
+				// like n8n: the caller's abort signal is replaced by the execution's cancel signal
+				opts = { ...opts, abortSignal: options.cancelSignal };
 				let final: IHttpRequestOptions;
 				try {
 					const creds = await getCredentials(type);
@@ -228,6 +256,16 @@ export function createExecuteContext(options: FakeContextOptions): FakeContext {
 				} catch (error) {
 					throw new NodeApiError(node, error as never);
 				}
+			},
+			/** n8n's requestOAuth2 (legacy options): signs with the stored access token (token refresh is not modelled). */
+			async requestOAuth2(type: string, opts: IRequestOptions, oAuth2Options?: { tokenType?: string; keepBearer?: boolean }) {
+				const creds = await getCredentials(type);
+				const token = String((creds.oauthTokenData as IDataObject | undefined)?.access_token ?? '');
+				const headers = { ...((opts.headers as Record<string, string>) ?? {}) };
+				headers.Authorization = oAuth2Options?.keepBearer === false ? token : `Bearer ${token}`;
+				const final = { ...opts, headers };
+				httpLog.push({ method: String(final.method ?? 'GET'), url: String(final.uri ?? final.url), headers, body: final.body });
+				return await n8nLegacyRequest(final);
 			},
 		},
 	};
