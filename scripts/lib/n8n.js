@@ -226,20 +226,38 @@ class N8nInstance {
 		}
 	}
 
-	/** Rows of execution_entity (id, workflowId, status, mode, finished) read from n8n's own sqlite database. */
-	async executions(workflowId) {
+	/** Runs a read-only SQL query on n8n's own sqlite database (with n8n's sqlite3 module). */
+	async query(sql, params = []) {
 		const script = `
 			const sqlite3 = require(${JSON.stringify(path.join(this.install.dir, 'node_modules/sqlite3'))});
 			const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
-			db.all('SELECT id, workflowId, status, mode, finished FROM execution_entity' + (process.argv[2] ? ' WHERE workflowId = ?' : '') + ' ORDER BY id',
-				process.argv[2] ? [process.argv[2]] : [], (err, rows) => {
+			db.all(process.argv[2], JSON.parse(process.argv[3]), (err, rows) => {
 				if (err) { console.error(err.message); process.exit(1); }
 				process.stdout.write(JSON.stringify(rows)); db.close();
 			});`;
-		const { stdout } = await run(this.install.nodeBin, ['-e', script, path.join(this.userFolder, '.n8n/database.sqlite'), workflowId ?? ''], {
-			maxBuffer: 64 * 1024 * 1024,
+		const { stdout } = await run(this.install.nodeBin, ['-e', script, path.join(this.userFolder, '.n8n/database.sqlite'), sql, JSON.stringify(params)], {
+			maxBuffer: 512 * 1024 * 1024,
 		});
-		return /** @type {Array<{id: number|string, workflowId: string, status: string, mode: string, finished: number}>} */ (JSON.parse(stdout || '[]'));
+		return /** @type {any[]} */ (JSON.parse(stdout || '[]'));
+	}
+
+	/** Rows of execution_entity (id, workflowId, status, mode, finished), oldest first. */
+	async executions(workflowId) {
+		return /** @type {Array<{id: number|string, workflowId: string, status: string, mode: string, finished: number}>} */ (
+			await this.query(
+				`SELECT id, workflowId, status, mode, finished FROM execution_entity${workflowId ? ' WHERE workflowId = ?' : ''} ORDER BY id`,
+				workflowId ? [workflowId] : [],
+			)
+		);
+	}
+
+	/** All stored run data of a workflow's executions as one string (for secret scans and assertions). */
+	async executionDataText(workflowId) {
+		const rows = await this.query(
+			'SELECT d.data AS data FROM execution_data d JOIN execution_entity e ON e.id = d.executionId' + (workflowId ? ' WHERE e.workflowId = ?' : ''),
+			workflowId ? [workflowId] : [],
+		);
+		return rows.map((r) => String(r.data)).join('\n');
 	}
 
 	/** Waits until `predicate(rows)` holds for the workflow's executions (all finished), or throws. */
