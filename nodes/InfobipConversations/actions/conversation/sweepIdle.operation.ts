@@ -560,7 +560,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		const qs: IDataObject = {
 			agentId: botId,
 			status,
-			updatedBefore: formatInfobipTime(cutoff + 1),
+			updatedBefore: formatInfobipTime(cutoff),
 			orderBy: 'updatedAt:asc',
 			limit: p.pageSize,
 			...(p.queueIds.length ? { queueIds: p.queueIds } : {}),
