@@ -21,7 +21,8 @@ const snapshot = () =>
 		messages: [...emu.state.messages],
 		metadata: [...emu.state.metadata],
 	});
-const fast = { claimSettleMs: 100 };
+// claims need their write within half of this; 400 ms keeps the tests quick and robust on a busy machine
+const fast = { claimSettleMs: 400 };
 
 describe('idle vs fresh', () => {
 	it('closes only conversations idle for the timeout, records what it did, and a second run finds nothing', async () => {
@@ -251,20 +252,20 @@ describe('claims', () => {
 
 	it('when the claim write is slower than half the settle time, it is retried, then left for a later run', async () => {
 		const [a, b] = emu.seed({ count: 2, lastMessageAgoMs: 40 * MIN }).conversationIds;
-		const ctx = sweepContext(emu, { sweepOptions: { claimSettleMs: 200, concurrency: 1, output: 'both' } });
+		const ctx = sweepContext(emu, { sweepOptions: { claimSettleMs: 1000, concurrency: 1, output: 'both' } });
 		let slowA = 0;
 		let slowB = 0;
 		interceptRequests(ctx, async (opts) => {
 			if (opts.method !== 'PATCH' || !String(opts.url).endsWith('/metadata') || String(JSON.stringify(opts.body)).includes('by n8n')) return;
-			// a: every claim write takes 150 ms (> 100 ms); b: only the first one
-			if (String(opts.url).includes(a)) (slowA++, await new Promise((r) => setTimeout(r, 150)));
-			if (String(opts.url).includes(b) && slowB++ === 0) await new Promise((r) => setTimeout(r, 150));
+			// a: every claim write takes 600 ms (> 500 ms); b: only the first one
+			if (String(opts.url).includes(a)) (slowA++, await new Promise((r) => setTimeout(r, 600)));
+			if (String(opts.url).includes(b) && slowB++ === 0) await new Promise((r) => setTimeout(r, 600));
 		});
 		const out = await runSweep(ctx);
 		expect(slowA).toBe(3);
 		expect(slowB).toBe(2);
 		expect(out.find((i) => i.conversationId === a)).toMatchObject({ result: 'skipped-claimed' });
-		expect(String(out.find((i) => i.conversationId === a)!.reason)).toMatch(/half the Claim Settle Time \(100 ms\) in 3 attempts/);
+		expect(String(out.find((i) => i.conversationId === a)!.reason)).toMatch(/half the Claim Settle Time \(500 ms\) in 3 attempts/);
 		expect(out.find((i) => i.conversationId === b)).toMatchObject({ result: 'closed' });
 		expect(conv(a).status).toBe('OPEN');
 	});
@@ -273,30 +274,37 @@ describe('claims', () => {
 describe('concurrent sweeps', () => {
 	it('two sweeps started together act on each conversation at most once; a later run finds nothing', async () => {
 		const ids = emu.seed({ count: 300, lastMessageAgoMs: 40 * MIN, spreadMs: 20 * MIN }).conversationIds;
-		const params = (concurrency: number) => ({ messageText: 'Bye for now!', sweepOptions: { claimSettleMs: 300, pageSize: 50, concurrency, output: 'both' } });
+		const params = (concurrency: number) => ({ messageText: 'Bye for now!', sweepOptions: { claimSettleMs: 1000, pageSize: 50, concurrency, output: 'both' } });
 		const [one, two] = await Promise.all([runSweep(sweepContext(emu, params(5))), runSweep(sweepContext(emu, params(7)))]);
 		const s1 = summaryOf(one);
 		const s2 = summaryOf(two);
 		expect(s1.runId).not.toBe(s2.runId);
-		// every conversation closed, and closed by exactly one run
-		expect(ids.every((id) => conv(id).status === 'CLOSED')).toBe(true);
-		expect(Number(s1.acted) + Number(s2.acted)).toBe(300);
+		// both runs really competed for the same conversations
+		expect(Number(s1.acted)).toBeGreaterThan(0);
+		expect(Number(s2.acted)).toBeGreaterThan(0);
+		expect(Number(s1.skipped) + Number(s2.skipped)).toBeGreaterThan(0);
+		// at most once: no conversation closed by both runs, no customer got two goodbyes
 		const closers = new Map<string, number>();
 		for (const item of [...one, ...two]) if (item.result === 'closed') closers.set(String(item.conversationId), (closers.get(String(item.conversationId)) ?? 0) + 1);
-		expect(closers.size).toBe(300);
 		expect([...closers.values()].every((n) => n === 1)).toBe(true);
-		// exactly one farewell per conversation: no customer got two
-		const counts = outboundCounts(emu);
-		expect(counts.size).toBe(300);
-		expect([...counts.values()].every((n) => n === 1)).toBe(true);
-		// one successful close call per conversation
-		const closes = emu.state.requests.filter((r) => r.method === 'PATCH' && /^\/ccaas\/1\/conversations\/[^/]+$/.test(r.path));
-		expect(closes.filter((r) => r.status === 200)).toHaveLength(300);
-		// the losing side reports what it skipped, nothing failed
+		expect([...outboundCounts(emu).values()].every((n) => n === 1)).toBe(true);
 		expect(Number(s1.failed) + Number(s2.failed)).toBe(0);
-		expect(Number(s1.skipped) + Number(s2.skipped)).toBe(Number(s1.candidates) + Number(s2.candidates) - 300);
-		const later = await runSweep(sweepContext(emu, { sweepOptions: { output: 'summary' } }));
-		expect(later[0]).toMatchObject({ scanned: 0, candidates: 0 });
+		expect(Number(s1.acted) + Number(s2.acted)).toBe(closers.size);
+		// every conversation was closed — except one whose claim write was too slow (only under heavy load),
+		// which is left, claimed, for a later run
+		const slow = [...one, ...two].filter((i) => i.result === 'skipped-claimed' && /Claim Settle Time/.test(String(i.reason)));
+		const left = ids.filter((id) => conv(id).status !== 'CLOSED');
+		const slowIds = new Set(slow.map((i) => String(i.conversationId)));
+		expect(left.every((id) => slowIds.has(id))).toBe(true);
+		expect(closers.size + left.length).toBe(300);
+		const later = summaryOf(await runSweep(sweepContext(emu, { messageText: 'Bye for now!', sweepOptions: { output: 'summary' } })));
+		expect(later).toMatchObject({ candidates: left.length, acted: 0 });
+		// once such leftover claims expire, they are finished; still one goodbye each
+		emu.advanceClock(CLAIM_TTL_MS);
+		await runSweep(sweepContext(emu, { messageText: 'Bye for now!', sweepOptions: { output: 'summary' } }));
+		expect(ids.every((id) => conv(id).status === 'CLOSED')).toBe(true);
+		expect([...outboundCounts(emu).values()].every((n) => n === 1)).toBe(true);
+		expect(outboundCounts(emu).size).toBe(300);
 	});
 });
 

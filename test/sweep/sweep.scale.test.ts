@@ -19,7 +19,7 @@ it('2,500 idle conversations with page size 100: all closed, none skipped, none 
 	emu.seed({ count: 300, lastMessageAgoMs: 31 * MIN, spreadMs: 60 * MIN, agentId: 'agent-alice' });
 	emu.seed({ count: 300, lastMessageAgoMs: 31 * MIN, spreadMs: 60 * MIN, status: 'WAITING' });
 	const started = Date.now();
-	const out = await runSweep(sweepContext(emu, { sweepOptions: { pageSize: 100, concurrency: 10, claimSettleMs: 200, maxConversations: 10_000, output: 'summary' } }));
+	const out = await runSweep(sweepContext(emu, { sweepOptions: { pageSize: 100, concurrency: 10, claimSettleMs: 600, maxConversations: 10_000, output: 'summary' } }));
 	const s = summaryOf(out);
 	expect(s).toMatchObject({ scanned: 2500, candidates: 2500, acted: 2500, failed: 0, skipped: 0, notIdle: 0, results: { closed: 2500 } });
 	const closed = [...emu.state.conversations.values()].filter((c) => c.status === 'CLOSED');
