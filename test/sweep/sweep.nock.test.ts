@@ -182,6 +182,42 @@ describe('Sweep Idle Sessions: exact requests (nock)', () => {
 		expect(sleep).not.toHaveBeenCalled();
 	});
 
+	it('a conversation without metadata may answer 404 on GET metadata: treated as no claim', async () => {
+		let claim = '';
+		const notFound = { requestError: { serviceException: { messageId: 'NOT_FOUND', text: 'Metadata not found' } } };
+		const scope = nock(BASE)
+			.get('/ccaas/1/conversations')
+			.query(true)
+			.reply(200, page([conversation]), headers)
+			.get('/ccaas/1/conversations')
+			.query(listQuery)
+			.reply(200, page([conversation]), headers)
+			.get('/ccaas/1/conversations/c1/messages')
+			.query(true)
+			.reply(200, { messages: [lastMessage] }, headers)
+			.get('/ccaas/1/conversations/c1/metadata')
+			.reply(404, notFound, headers)
+			.patch('/ccaas/1/conversations/c1/metadata', (b) => ((claim = b.idleSweep), CLAIM.test(b.idleSweep)))
+			.reply(200, {}, headers)
+			.get('/ccaas/1/conversations/c1/metadata')
+			.reply(200, () => ({ idleSweep: claim }), headers)
+			.get('/ccaas/1/conversations/c1/messages')
+			.query(true)
+			.reply(200, { messages: [lastMessage] }, headers)
+			.get('/ccaas/1/conversations/c1')
+			.reply(200, conversation, headers)
+			.post('/ccaas/1/conversations/c1/route')
+			.reply(200, { conversations: [{ ...conversation, agentId: null }] }, headers)
+			.patch('/ccaas/1/conversations/c1/metadata', (b) => /^Routed to agents by n8n idle sweep/.test(b.idleSweep))
+			.reply(200, {}, headers)
+			.get('/ccaas/1/conversations')
+			.query(listQuery)
+			.reply(200, page([]), headers);
+		const out = await runSweep(sweepContext(emu, { sweepAction: 'route' }));
+		expect(scope.isDone()).toBe(true);
+		expect(out).toEqual([expect.objectContaining({ result: 'routed', action: 'route' })]);
+	});
+
 	it('a 429 on the listing is retried after Retry-After; a 500 on the message is reconciled, never sent twice', async () => {
 		let claim = '';
 		const scope = nock(BASE)

@@ -20,6 +20,7 @@ import {
 	isForeignFreshClaim,
 	lastActivity,
 	mapBounded,
+	parseInfobipTime,
 	walkPages,
 	type SweepAction,
 } from '../../helpers/sweep';
@@ -303,6 +304,11 @@ interface Candidate {
 	idleMinutes: number;
 }
 
+function isoTime(value: unknown): string | undefined {
+	const t = parseInfobipTime(value);
+	return t === undefined ? undefined : new Date(t).toISOString();
+}
+
 function errorText(error: unknown): string {
 	const e = error as { message?: string; description?: string };
 	return [e.message, e.description].filter(Boolean).join(' — ');
@@ -342,6 +348,15 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		const { body, headers } = await infobipApiRequestWithHeaders.call(this, req);
 		clock.observe(headers.date);
 		return body;
+	};
+	/** A conversation without metadata may answer 404 on GET …/metadata: that is "no claim". */
+	const metadataOfConversation = async (path: string): Promise<IDataObject> => {
+		try {
+			return metadataOf(await call({ method: 'GET', path }));
+		} catch (error) {
+			if (httpCode(error) === '404') return {};
+			throw error;
+		}
 	};
 	const lastMessageOf = async (id: string): Promise<IDataObject | undefined> => {
 		const body = await call({ method: 'GET', path: conversationPath(id, '/messages'), qs: { limit: 1, orderBy: 'createdAt:desc' } });
@@ -423,7 +438,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		try {
 			for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
 				const readStarted = performance.now();
-				const metadata = metadataOf(await call({ method: 'GET', path: metadataPath }));
+				const metadata = await metadataOfConversation(metadataPath);
 				const current = metadata[p.claimKey];
 				if (isForeignFreshClaim(current, runId, clock.now(), CLAIM_TTL_MS)) {
 					finish(item, 'skipped-claimed', { reason: `claimed by another sweep run (${String(current)})` });
@@ -452,12 +467,12 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		const id = String(c.conversation.id);
 		const metadataPath = conversationPath(id, '/metadata');
 		try {
-			const [metadataBody, newest, now] = await Promise.all([
-				call({ method: 'GET', path: metadataPath }),
+			const [metadata, newest, now] = await Promise.all([
+				metadataOfConversation(metadataPath),
 				lastMessageOf(id),
 				call({ method: 'GET', path: conversationPath(id) }),
 			]);
-			const holder = metadataOf(metadataBody)[p.claimKey];
+			const holder = metadata[p.claimKey];
 			if (holder !== c.claim) {
 				finish(c.item, 'skipped-claimed', { reason: `another sweep run claimed it at the same time (${String(holder)})` });
 				return true;
@@ -465,7 +480,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			if (String(newest?.id ?? '') !== String(c.lastMessage?.id ?? '')) {
 				finish(c.item, 'skipped-active', {
 					reason: 'a new message arrived after the conversation was listed',
-					lastActivityAt: newest?.createdAt ?? c.item.lastActivityAt,
+					lastActivityAt: isoTime(newest?.createdAt) ?? c.item.lastActivityAt,
 				});
 				return true;
 			}
