@@ -77,6 +77,8 @@ export interface RunningEmulator {
 	advanceClock(ms: number): void;
 	now(): number;
 	inbound(msg: InboundInput): Promise<{ conversationId: string; messageId: string; forwarded: boolean }>;
+	/** Bulk-creates conversations, each with one message at a chosen time (tests, benchmarks). */
+	seed(input: SeedInput): { created: number; conversationIds: string[] };
 	waitForIdle(): Promise<void>;
 	reset(): void;
 }
@@ -90,6 +92,72 @@ const inboundSchema = z.object({
 	content: z.record(z.unknown()).optional(),
 });
 export type InboundInput = z.input<typeof inboundSchema>;
+
+const seedSchema = z
+	.object({
+		count: z.number().int().min(1).max(500_000),
+		/** assignee; default the bot's agent id; null = unassigned */
+		agentId: z.string().min(1).nullable().optional(),
+		status: z.enum(['OPEN', 'WAITING', 'SOLVED', 'CLOSED']).default('OPEN'),
+		queueId: z.string().min(1).nullable().default(null),
+		channel: z.string().min(1).default('WHATSAPP'),
+		/** the (newest) message is this long before the emulator's now */
+		lastMessageAgoMs: z.number().min(0).default(0),
+		/** messages spread evenly from lastMessageAgoMs to lastMessageAgoMs + spreadMs ago */
+		spreadMs: z.number().min(0).default(0),
+		direction: z.enum(['INBOUND', 'OUTBOUND']).default('INBOUND'),
+		to: z.string().min(1).default('447860099299'),
+		text: z.string().min(1).default('Hello'),
+		/** the bot still receives the customer's messages; default: assigned to the bot */
+		withBot: z.boolean().optional(),
+	})
+	.strict();
+export type SeedInput = z.input<typeof seedSchema>;
+
+/** Min-heap of (time, conversation id) so session expiry does not scan every conversation on every request. */
+class TimeHeap {
+	private readonly a: Array<{ t: number; id: string }> = [];
+	get size() {
+		return this.a.length;
+	}
+	peek() {
+		return this.a[0];
+	}
+	clear() {
+		this.a.length = 0;
+	}
+	push(e: { t: number; id: string }) {
+		const a = this.a;
+		a.push(e);
+		let i = a.length - 1;
+		while (i > 0) {
+			const p = (i - 1) >> 1;
+			if (a[p].t <= a[i].t) break;
+			[a[p], a[i]] = [a[i], a[p]];
+			i = p;
+		}
+	}
+	pop() {
+		const a = this.a;
+		const top = a[0];
+		const last = a.pop()!;
+		if (a.length) {
+			a[0] = last;
+			let i = 0;
+			for (;;) {
+				const l = 2 * i + 1;
+				const r = l + 1;
+				let m = i;
+				if (l < a.length && a[l].t < a[m].t) m = l;
+				if (r < a.length && a[r].t < a[m].t) m = r;
+				if (m === i) break;
+				[a[m], a[i]] = [a[i], a[m]];
+				i = m;
+			}
+		}
+		return top;
+	}
+}
 
 const STATUSES = ['OPEN', 'WAITING', 'SOLVED', 'CLOSED'] as const;
 const PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;
@@ -184,6 +252,46 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		faultsInjected: {},
 	};
 	const countFault = (k: string) => (state.faultsInjected[k] = (state.faultsInjected[k] ?? 0) + 1);
+	/** conversations per customer (from, to, channel), so an inbound message finds its open one without a scan */
+	const byCustomer = new Map<string, Conversation[]>();
+	const customerKey = (c: { from: string; to: string; channel: string }) => `${c.from}\u0000${c.to}\u0000${c.channel}`;
+	const indexCustomer = (c: Conversation) => {
+		const key = customerKey(c.customer);
+		const list = (byCustomer.get(key) ?? []).filter((x) => x.status !== 'CLOSED' && state.conversations.has(x.id));
+		list.push(c);
+		byCustomer.set(key, list);
+	};
+	/** activity times for session expiry; stale entries are skipped when popped */
+	const activity = new TimeHeap();
+	let seedSeq = 0;
+	/**
+	 * Conversations kept sorted per `orderBy`, re-sorted in place on each listing: V8's sort (TimSort) is nearly
+	 * linear on an almost sorted array, so listing 100,000 conversations stays fast while a few change between
+	 * requests. Rebuilt when conversations are added or removed.
+	 */
+	const sortIndexes = new Map<string, { generation: number; items: Conversation[] }>();
+	let generation = 0;
+	const sortedConversations = (orderBy: string | null) => {
+		const [field, dir] = (orderBy ?? 'id:asc').split(':');
+		const sign = dir === 'desc' ? -1 : 1;
+		const key = `${field}:${sign}`;
+		let idx = sortIndexes.get(key);
+		if (!idx || idx.generation !== generation || idx.items.length !== state.conversations.size) {
+			if (!idx && sortIndexes.size >= 8) sortIndexes.clear();
+			idx = { generation, items: [...state.conversations.values()] };
+			sortIndexes.set(key, idx);
+		}
+		const k = (c: Conversation) => {
+			const v = (c as unknown as Record<string, unknown>)[field];
+			return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+		};
+		idx.items.sort((a, b) => {
+			const x = k(a);
+			const y = k(b);
+			return x < y ? -sign : x > y ? sign : 0;
+		});
+		return idx.items;
+	};
 
 	const lastActivity = (c: Conversation) => {
 		const msgs = state.messages.get(c.id) ?? [];
@@ -191,13 +299,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 	};
 	/** Bot session expiry: a conversation idle with the bot longer than the timeout is closed. */
 	const expireSessions = () => {
-		const limit = (bot.sessionTimeoutSeconds ?? 600) * 1000;
-		for (const c of state.conversations.values()) {
-			if (c.withBot && c.status !== 'CLOSED' && now() - lastActivity(c) > limit) {
-				c.status = 'CLOSED';
-				c.withBot = false;
-				c.closedAt = c.updatedAt = ts();
-			}
+		const cutoff = now() - (bot.sessionTimeoutSeconds ?? 600) * 1000;
+		while (activity.size && activity.peek().t < cutoff) {
+			const { t, id } = activity.pop();
+			const c = state.conversations.get(id);
+			// skip entries superseded by a newer message, and conversations no longer with the bot
+			if (!c || !c.withBot || c.status === 'CLOSED' || lastActivity(c) !== t) continue;
+			c.status = 'CLOSED';
+			c.withBot = false;
+			c.closedAt = c.updatedAt = ts();
 		}
 	};
 	const getConversation = (id: string) => {
@@ -215,6 +325,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		state.messages.set(m.conversationId, list);
 		const c = state.conversations.get(m.conversationId);
 		if (c) c.updatedAt = m.createdAt;
+		activity.push({ t: Date.parse(m.createdAt), id: m.conversationId });
 	};
 
 	const deliver = async (m: Message) => {
@@ -239,9 +350,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		if (!parsed.success) throw new HttpError(400, 'Invalid inbound message', 'BAD_REQUEST', zodErrors(parsed.error));
 		const msg = parsed.data;
 		expireSessions();
-		let conv = [...state.conversations.values()].find(
-			(c) => c.customer.from === msg.from && c.customer.to === msg.to && c.customer.channel === msg.channel && (c.status === 'OPEN' || c.status === 'WAITING'),
-		);
+		let conv = (byCustomer.get(customerKey(msg)) ?? []).find((c) => c.status === 'OPEN' || c.status === 'WAITING');
 		if (!conv) {
 			const created = ts();
 			conv = {
@@ -256,6 +365,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 				customer: { from: msg.from, to: msg.to, channel: msg.channel },
 			};
 			state.conversations.set(conv.id, conv);
+			indexCustomer(conv);
+			generation++;
 		}
 		const m: Message = {
 			id: randomUUID(),
@@ -277,12 +388,55 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		return { conversationId: conv.id, messageId: m.id, forwarded };
 	};
 
-	const list = <T>(items: T[], q: URLSearchParams, key: string) => {
+	const seed = (input: SeedInput) => {
+		const parsed = seedSchema.safeParse(input);
+		if (!parsed.success) throw new HttpError(400, 'Invalid seed request', 'BAD_REQUEST', zodErrors(parsed.error));
+		const o = parsed.data;
+		const agentId = o.agentId === undefined ? (bot.agentId ?? null) : o.agentId;
+		const withBot = o.withBot ?? (agentId !== null && agentId === bot.agentId);
+		const base = now() - o.lastMessageAgoMs;
+		const conversationIds: string[] = [];
+		for (let i = 0; i < o.count; i++) {
+			const at = ts(base - (o.count > 1 ? Math.round((o.spreadMs * i) / (o.count - 1)) : 0));
+			const customer = { from: `3859${String(++seedSeq).padStart(8, '0')}`, to: o.to, channel: o.channel };
+			const conv: Conversation = {
+				id: randomUUID(),
+				status: o.status,
+				priority: 'NORMAL',
+				queueId: o.queueId,
+				agentId,
+				createdAt: at,
+				updatedAt: at,
+				...(o.status === 'CLOSED' ? { closedAt: at } : {}),
+				withBot: withBot && (o.status === 'OPEN' || o.status === 'WAITING'),
+				customer,
+			};
+			state.conversations.set(conv.id, conv);
+			indexCustomer(conv);
+			const inboundMsg = o.direction === 'INBOUND';
+			addMessage({
+				id: randomUUID(),
+				conversationId: conv.id,
+				from: inboundMsg ? customer.from : customer.to,
+				to: inboundMsg ? customer.to : customer.from,
+				channel: o.channel,
+				direction: o.direction,
+				contentType: 'TEXT',
+				content: { text: o.text },
+				createdAt: at,
+			});
+			conversationIds.push(conv.id);
+		}
+		generation++;
+		return { created: o.count, conversationIds };
+	};
+
+	const list = <T>(items: T[], q: URLSearchParams, key: string, map: (item: T) => unknown = (x) => x) => {
 		const limit = q.has('limit') ? Number(q.get('limit')) : 10;
 		const page = q.has('page') ? Number(q.get('page')) : 0;
 		if (!Number.isInteger(limit) || limit < 1 || limit > 999) throw new HttpError(400, 'limit must be an integer from 1 to 999', 'BAD_REQUEST', { limit: ['must be 1..999'] });
 		if (!Number.isInteger(page) || page < 0) throw new HttpError(400, 'page must be a non-negative integer', 'BAD_REQUEST', { page: ['must be >= 0'] });
-		return { [key]: items.slice(page * limit, page * limit + limit), pagination: { totalItems: items.length, page, limit } };
+		return { [key]: items.slice(page * limit, page * limit + limit).map(map), pagination: { totalItems: items.length, page, limit } };
 	};
 	const timeFilter = (q: URLSearchParams, name: string) => {
 		const v = q.get(name);
@@ -294,11 +448,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 	const order = <T extends object>(items: T[], orderBy: string | null) => {
 		const [field, dir] = (orderBy ?? 'id:asc').split(':');
 		const sign = dir === 'desc' ? -1 : 1;
-		return [...items].sort((a, b) => {
-			const x = String((a as Record<string, unknown>)[field] ?? '');
-			const y = String((b as Record<string, unknown>)[field] ?? '');
-			return x < y ? -sign : x > y ? sign : 0;
-		});
+		// sort keys computed once per item (listing 100,000 conversations stays fast)
+		const keyed = items.map((item) => ({ k: String((item as Record<string, unknown>)[field] ?? ''), item }));
+		keyed.sort((a, b) => (a.k < b.k ? -sign : a.k > b.k ? sign : 0));
+		return keyed.map((e) => e.item);
 	};
 
 	async function api(method: string, path: string, q: URLSearchParams, body: unknown, req: IncomingMessage): Promise<[number, unknown]> {
@@ -321,21 +474,31 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 				if (status && !(STATUSES as readonly string[]).includes(status)) throw new HttpError(400, `Unknown status ${status}`, 'BAD_REQUEST', { status: ['invalid'] });
 				const agentId = q.get('agentId');
 				const queueIds = [...q.getAll('queueIds'), ...q.getAll('queueIds[]'), ...q.getAll('queueId')];
-				const ca = timeFilter(q, 'createdAfter');
-				const cb = timeFilter(q, 'createdBefore');
-				const ua = timeFilter(q, 'updatedAfter');
-				const ub = timeFilter(q, 'updatedBefore');
-				const items = [...state.conversations.values()].filter(
-					(c) =>
+				// the emulator writes every timestamp as ts() does (fixed width, +00:00), so comparing the strings
+				// compares the times without parsing 100,000 dates per request
+				const bound = (name: string) => {
+					const t = timeFilter(q, name);
+					return t === undefined ? undefined : ts(t);
+				};
+				const ca = bound('createdAfter');
+				const cb = bound('createdBefore');
+				const ua = bound('updatedAfter');
+				const ub = bound('updatedBefore');
+				const items: Conversation[] = [];
+				for (const c of sortedConversations(q.get('orderBy'))) {
+					if (
 						(!status || c.status === status) &&
 						(!agentId || c.agentId === agentId) &&
 						(!queueIds.length || (c.queueId !== null && queueIds.includes(c.queueId))) &&
-						(ca === undefined || Date.parse(c.createdAt) > ca) &&
-						(cb === undefined || Date.parse(c.createdAt) < cb) &&
-						(ua === undefined || Date.parse(c.updatedAt) > ua) &&
-						(ub === undefined || Date.parse(c.updatedAt) < ub),
-				);
-				return [200, list(order(items, q.get('orderBy')).map(publicConversation), q, 'conversations')];
+						(ca === undefined || c.createdAt > ca) &&
+						(cb === undefined || c.createdAt < cb) &&
+						(ua === undefined || c.updatedAt > ua) &&
+						(ub === undefined || c.updatedAt < ub)
+					) {
+						items.push(c);
+					}
+				}
+				return [200, list(items, q, 'conversations', publicConversation)];
 			}
 			throw new HttpError(405, 'Method not allowed', 'METHOD_NOT_ALLOWED');
 		}
@@ -372,6 +535,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 			conv.agentId = agentId;
 			conv.withBot = agentId === bot.agentId;
 			conv.updatedAt = ts();
+			if (conv.withBot) activity.push({ t: lastActivity(conv), id: conv.id });
 			return [200, publicConversation(conv)];
 		}
 		if (sub === 'metadata') {
@@ -424,6 +588,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		}
 		if (path === '/_emulator/requests' && method === 'GET') return [200, { requests: state.requests }];
 		if (path === '/_emulator/inbound' && method === 'POST') return [200, await inbound(body as InboundInput)];
+		if (path === '/_emulator/seed' && method === 'POST') {
+			const { created, conversationIds } = seed(body as SeedInput);
+			// ids only for small seeds: 100,000 ids would make a 4 MB answer
+			return [200, created <= 1000 ? { created, conversationIds } : { created }];
+		}
 		if (path === '/_emulator/clock' && method === 'POST') {
 			const ms = Number((body as { advanceMs?: unknown })?.advanceMs);
 			if (!Number.isFinite(ms)) throw new HttpError(400, 'advanceMs must be a number');
@@ -441,7 +610,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
 	const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
 		const text = JSON.stringify(body);
-		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+		// `Date` from the emulator's clock, so clients that take "now" from the server follow advanceClock
+		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), date: new Date(now()).toUTCString(), ...headers });
 		res.end(text);
 	};
 
@@ -514,6 +684,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		state.deliveries.length = 0;
 		state.requests.length = 0;
 		state.faultsInjected = {};
+		byCustomer.clear();
+		activity.clear();
+		sortIndexes.clear();
+		generation++;
 		clockOffset = 0;
 	}
 
@@ -536,6 +710,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		advanceClock: (ms) => (clockOffset += ms),
 		now,
 		inbound,
+		seed,
 		waitForIdle: async () => {
 			while (pending.size) await Promise.allSettled([...pending]);
 		},

@@ -39,6 +39,8 @@ export class InfobipConversations implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
+				// Sweep Idle Sessions has its own options (concurrency included)
+				displayOptions: { hide: { operation: ['sweepIdle'] } },
 				options: [
 					{
 						displayName: 'Concurrency',

@@ -10,7 +10,8 @@ import * as conversation from './conversation';
 import * as message from './message';
 
 type Op = (this: IExecuteFunctions, i: number) => Promise<IDataObject[]>;
-const resources: Record<string, Record<string, { execute: Op }>> = {
+/** `runsOnce`: the operation runs once per execution with the first item's parameters (e.g. Sweep Idle Sessions). */
+const resources: Record<string, Record<string, { execute: Op; runsOnce?: boolean }>> = {
 	conversation: conversation.operations,
 	message: message.operations,
 };
@@ -21,6 +22,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = resources[resource]?.[operation];
 	if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	if (op.runsOnce) {
+		try {
+			const out = await op.execute.call(this, 0);
+			return [out.map((json) => ({ json, pairedItem: { item: 0 } }))];
+		} catch (error) {
+			if (this.continueOnFail()) {
+				return [[{ json: { error: (error as Error).message, description: (error as { description?: string }).description ?? null }, pairedItem: { item: 0 } }]];
+			}
+			if (error instanceof NodeOperationError && error.context.itemIndex === undefined) error.context.itemIndex = 0;
+			throw error;
+		}
+	}
 	const concurrency = (this.getNodeParameter('options.concurrency', 0, 5) as number) || 1;
 
 	const tasks = items.map((_, i) => ({

@@ -106,6 +106,17 @@ function networkError(ctx: Ctx, code: string | undefined, req: InfobipRequest): 
  * is retried after an ambiguous failure only when `reconcile` proves nothing was created.
  */
 export async function infobipApiRequest(this: Ctx, req: InfobipRequest): Promise<IDataObject> {
+	return (await infobipApiRequestWithHeaders.call(this, req)).body;
+}
+
+export interface InfobipResponse {
+	body: IDataObject;
+	/** Response headers, lower-case names (empty when a reconcile lookup answered instead). */
+	headers: Record<string, string | string[] | undefined>;
+}
+
+/** Like infobipApiRequest, and also gives the response headers (e.g. `date` for the server's clock). */
+export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipRequest): Promise<InfobipResponse> {
 	const idempotent = (req.retry ?? (req.method === 'POST' ? 'onlyIfNotProcessed' : 'idempotent')) === 'idempotent';
 	const options: IHttpRequestOptions = {
 		method: req.method,
@@ -139,7 +150,7 @@ export async function infobipApiRequest(this: Ctx, req: InfobipRequest): Promise
 			}
 			if (attempt < MAX_ATTEMPTS && ambiguous && req.reconcile) {
 				const found = await req.reconcile();
-				if (found) return found;
+				if (found) return { body: found, headers: {} };
 				await sleep(backoffMs(attempt));
 				continue;
 			}
@@ -147,7 +158,7 @@ export async function infobipApiRequest(this: Ctx, req: InfobipRequest): Promise
 		}
 		const { statusCode, body } = response;
 		if (statusCode >= 200 && statusCode < 300) {
-			return body && typeof body === 'object' ? (body as IDataObject) : {};
+			return { body: body && typeof body === 'object' ? (body as IDataObject) : {}, headers: response.headers ?? {} };
 		}
 		lastStatus = statusCode;
 		lastBody = body;
@@ -162,7 +173,7 @@ export async function infobipApiRequest(this: Ctx, req: InfobipRequest): Promise
 			}
 			if (req.reconcile) {
 				const found = await req.reconcile();
-				if (found) return found;
+				if (found) return { body: found, headers: {} };
 				await sleep(backoffMs(attempt));
 				continue;
 			}

@@ -6,9 +6,10 @@ import * as getMany from './getMany.operation';
 import * as getMessages from './getMessages.operation';
 import * as route from './route.operation';
 import * as setMetadata from './setMetadata.operation';
+import * as sweepIdle from './sweepIdle.operation';
 import * as update from './update.operation';
 
-export const operations = { assignAgent, get, getMany, getMessages, route, setMetadata, update };
+export const operations = { assignAgent, get, getMany, getMessages, route, setMetadata, sweepIdle, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -24,6 +25,12 @@ export const description: INodeProperties[] = [
 			{ name: 'Get Messages', value: 'getMessages', action: 'Get messages of a conversation' },
 			{ name: 'Route', value: 'route', action: 'Route a conversation to agents', description: 'Hand off by routing rules; the bot stops receiving messages' },
 			{ name: 'Set Metadata', value: 'setMetadata', action: 'Set metadata of a conversation' },
+			{
+				name: 'Sweep Idle Sessions',
+				value: 'sweepIdle',
+				action: 'Sweep idle bot sessions',
+				description: 'Close, route or assign conversations idle with the bot (for a Schedule Trigger)',
+			},
 			{ name: 'Update', value: 'update', action: 'Update a conversation', description: 'Change status, priority, queue, topic or summary' },
 		],
 		default: 'route',
@@ -34,5 +41,6 @@ export const description: INodeProperties[] = [
 	...getMessages.description,
 	...route.description,
 	...setMetadata.description,
+	...sweepIdle.description,
 	...update.description,
 ];

@@ -178,6 +178,53 @@ export function buildContent(
 	return parsed.data as IDataObject;
 }
 
+export interface OutboundMessage {
+	conversationId: string;
+	agentId: string;
+	from: string;
+	to: string;
+	channel: string;
+	contentType: string;
+	content: IDataObject;
+	/**
+	 * Earliest server time (ms) the message can carry, used to recognise it after an ambiguous failure.
+	 * Default: 5 s before the local clock at the start of the send.
+	 */
+	notBefore?: number;
+}
+
+/**
+ * Sends one message as `agentId` and never duplicates it: after an ambiguous failure (5xx, reset) it looks for
+ * the message among the conversation's newest outbound ones and sends again only if it is not there.
+ */
+export async function sendMessage(this: IExecuteFunctions, msg: OutboundMessage): Promise<IDataObject> {
+	const { conversationId, agentId, from, to, channel, contentType, content } = msg;
+	const notBefore = msg.notBefore ?? Date.now() - 5000;
+	const path = conversationPath(conversationId, '/messages');
+	const reconcile = async (): Promise<IDataObject | undefined> => {
+		const list = await infobipApiRequest.call(this, {
+			method: 'GET',
+			path,
+			qs: { direction: 'OUTBOUND', orderBy: 'createdAt:desc', limit: 20 },
+		});
+		const messages = (list.messages as IDataObject[] | undefined) ?? [];
+		return messages.find(
+			(m) =>
+				m.to === to &&
+				m.contentType === contentType &&
+				JSON.stringify(m.content) === JSON.stringify(content) &&
+				Date.parse(String(m.createdAt)) >= notBefore,
+		);
+	};
+	return await infobipApiRequest.call(this, {
+		method: 'POST',
+		path,
+		body: { from, to, channel, contentType, content },
+		headers: { 'x-agent-id': agentId },
+		reconcile,
+	});
+}
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const conversationId = requireString(this, 'conversationId', i, 'Conversation ID');
 	const from = requireString(this, 'from', i, 'From');
@@ -192,34 +239,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const contentType = this.getNodeParameter('contentType', i, 'TEXT') as ContentType;
 	const content = buildContent(this, i, contentType);
 	const agentId = await resolveAgentId(this, i);
-	const body = { from, to, channel, contentType, content };
-	const startedAt = Date.now();
-	const path = conversationPath(conversationId, '/messages');
-
-	// After an ambiguous failure (5xx, reset) look for the message among the newest outbound ones,
-	// so a retry can never send the customer the same message twice.
-	const reconcile = async (): Promise<IDataObject | undefined> => {
-		const list = await infobipApiRequest.call(this, {
-			method: 'GET',
-			path,
-			qs: { direction: 'OUTBOUND', orderBy: 'createdAt:desc', limit: 20 },
-		});
-		const messages = (list.messages as IDataObject[] | undefined) ?? [];
-		return messages.find(
-			(m) =>
-				m.to === to &&
-				m.contentType === contentType &&
-				JSON.stringify(m.content) === JSON.stringify(content) &&
-				Date.parse(String(m.createdAt)) >= startedAt - 5000,
-		);
-	};
-
-	const message = await infobipApiRequest.call(this, {
-		method: 'POST',
-		path,
-		body,
-		headers: { 'x-agent-id': agentId },
-		reconcile,
-	});
-	return [message];
+	return [await sendMessage.call(this, { conversationId, agentId, from, to, channel, contentType, content })];
 }
