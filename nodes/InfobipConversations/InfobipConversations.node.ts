@@ -39,8 +39,8 @@ export class InfobipConversations implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				// Sweep Idle Sessions has its own options (concurrency included)
-				displayOptions: { hide: { operation: ['sweepIdle'] } },
+				// Sweep Idle Sessions and Get Messages have their own options (concurrency included)
+				displayOptions: { hide: { operation: ['sweepIdle', 'getMessages'] } },
 				options: [
 					{
 						displayName: 'Concurrency',

@@ -302,6 +302,33 @@ describe('Conversation operations', () => {
 		expect(scope.isDone()).toBe(true);
 	});
 
+	it('Get Many sends several queue ids as a repeated parameter, as the API documents', async () => {
+		const scope = nock(BASE)
+			.get('/ccaas/1/conversations')
+			.query((q) => JSON.stringify(q) === JSON.stringify({ queueIds: ['q-1', 'q-2'], page: '0', limit: '2' }))
+			.reply(200, { conversations: [{ id: 'a' }] });
+		const out = await run({ resource: 'conversation', operation: 'getMany', returnAll: false, limit: 2, filters: { queueIds: 'q-1, q-2' } }).result;
+		expect(out[0].map((i) => i.json.id)).toEqual(['a']);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('Get Messages asks for the direction and order only (not node options) and pages inside', async () => {
+		const scope = nock(BASE, { reqheaders: { authorization: `App ${API_KEY}` } })
+			.get('/ccaas/1/conversations/conv-1/messages')
+			.query({ orderBy: 'createdAt:asc', direction: 'OUTBOUND', page: 0, limit: 2 })
+			.reply(200, { messages: [{ id: 'm1' }, { id: 'm2' }], pagination: { totalItems: 3, page: 0, limit: 2 } });
+		const out = await run({
+			resource: 'conversation',
+			operation: 'getMessages',
+			conversationId: 'conv-1',
+			returnAll: false,
+			limit: 2,
+			options: { direction: 'OUTBOUND', orderBy: 'createdAt:asc', concurrency: 3 },
+		}).result;
+		expect(out[0].map((i) => i.json.id)).toEqual(['m1', 'm2']);
+		expect(scope.isDone()).toBe(true);
+	});
+
 	it('Get Many with a limit asks only for what it needs', async () => {
 		const scope = nock(BASE)
 			.get('/ccaas/1/conversations')

@@ -96,6 +96,22 @@ function applyGenericCredential(
 	}
 }
 
+/** What `qs.stringify(params, { arrayFormat })` gives for the flat parameter objects our nodes send. */
+function serializeQuery(params: Record<string, unknown>, arrayFormat: NonNullable<IHttpRequestOptions['arrayFormat']>): string {
+	const parts: string[] = [];
+	const enc = encodeURIComponent;
+	for (const [key, value] of Object.entries(params)) {
+		if (value === undefined) continue;
+		if (Array.isArray(value)) {
+			if (arrayFormat === 'comma') parts.push(`${enc(key)}=${enc(value.join(','))}`);
+			else value.forEach((v, i) => parts.push(`${enc(arrayFormat === 'repeat' ? key : arrayFormat === 'brackets' ? `${key}[]` : `${key}[${i}]`)}=${enc(String(v))}`));
+		} else {
+			parts.push(`${enc(key)}=${enc(value === null ? '' : String(value))}`);
+		}
+	}
+	return parts.join('&');
+}
+
 /** The option mapping of n8n's httpRequest (see the module comment). */
 export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown> {
 	const headers: Record<string, string> = { ...((opts.headers as Record<string, string>) ?? {}) };
@@ -115,6 +131,10 @@ export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown
 		maxContentLength: Infinity,
 		signal: opts.abortSignal as AxiosRequestConfig['signal'],
 	};
+	if (opts.arrayFormat !== undefined && opts.qs) {
+		// n8n serialises qs with `qs.stringify(params, { arrayFormat })` when arrayFormat is given
+		config.paramsSerializer = { serialize: (params: Record<string, unknown>) => serializeQuery(params, opts.arrayFormat!) };
+	}
 	if (opts.encoding !== undefined) config.responseType = opts.encoding as AxiosRequestConfig['responseType'];
 	if (opts.disableFollowRedirect) config.maxRedirects = 0;
 	const body = opts.body as unknown;

@@ -122,6 +122,8 @@ export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipReques
 		method: req.method,
 		url: req.path,
 		qs: req.qs,
+		// list filters such as queueIds are repeated (queueIds=a&queueIds=b), as the API documents them
+		arrayFormat: 'repeat',
 		body: req.body,
 		headers: req.headers,
 		json: true,

@@ -16,6 +16,14 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['conversation'], operation: ['getMessages'] } },
 		options: [
 			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 5,
+				description: 'How many items are processed at once',
+			},
+			{
 				displayName: 'Direction',
 				name: 'direction',
 				type: 'options',
@@ -44,5 +52,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
-	return await getAll.call(this, conversationPath(id, '/messages'), { orderBy: 'createdAt:desc', ...options }, 'messages', limit);
+	const qs: IDataObject = { orderBy: options.orderBy || 'createdAt:desc' };
+	if (options.direction) qs.direction = options.direction;
+	return await getAll.call(this, conversationPath(id, '/messages'), qs, 'messages', limit);
 }
