@@ -25,6 +25,7 @@ const verbose = process.env.N8N_E2E_VERBOSE === '1';
 
 /** Scenario modules in the order they run; each has prepare(ctx) (n8n stopped) and run(ctx, prepared) (n8n up). */
 const ALL = ['examples', 'sweep', 'bot', 'card', 'browser'];
+const BOT_SECRET = 'Bearer e2e-bot-secret-5f1c9a';
 
 async function runVersion(version, tgz, report) {
 	const check = (name, ok, detail) => report(version, name, Boolean(ok), ok ? undefined : detail);
@@ -35,6 +36,20 @@ async function runVersion(version, tgz, report) {
 	n8n.port = await freePort();
 	const emu = await startEmulator({ bot: { agentId: 'bot-e2e-0001', sessionTimeoutSeconds: 3600 } });
 	const jira = await startJiraLike();
+	const credentials = {
+		infobip: {
+			id: 'e2eInfobipCred1',
+			name: 'Infobip Conversations account',
+			type: 'infobipConversationsApi',
+			data: { baseUrl: emu.url, authScheme: 'apiKey', apiKey: emu.apiKey, defaultAgentId: emu.botAgentId },
+		},
+		botWebhook: {
+			id: 'e2eBotHookCred1',
+			name: 'Infobip Bot Webhook account',
+			type: 'infobipBotWebhookApi',
+			data: { headerName: 'Authorization', headerValue: BOT_SECRET },
+		},
+	};
 	const ctx = {
 		version,
 		install,
@@ -42,12 +57,15 @@ async function runVersion(version, tgz, report) {
 		emu,
 		jira,
 		check,
+		credentials,
+		secrets: [emu.apiKey, BOT_SECRET, jira.apiToken],
 		executionDataText: (id) => n8n.executionDataText(id),
 	};
 	const scenarios = ALL.filter((s) => wanted.includes(s)).map((name) => ({ name, mod: require(`./scenarios/${name}`) }));
 	try {
 		/** @type {Record<string, unknown>} */
 		const prepared = {};
+		await n8n.importCredentials(Object.values(credentials));
 		for (const s of scenarios) {
 			if (s.mod.prepare) prepared[s.name] = await s.mod.prepare(ctx);
 		}
@@ -64,6 +82,8 @@ async function runVersion(version, tgz, report) {
 				check(`${s.name}: ran to the end`, false, /** @type {Error} */ (error).stack);
 			}
 		}
+		const leaked = ctx.secrets.filter((secret) => n8n.output.some((l) => l.includes(secret)));
+		check('no credential value appears in n8n\'s log', leaked.length === 0, `${leaked.length} secret(s) logged`);
 		const problems = n8n.output.filter((l) => /Cannot find module|Error loading package|n8n-nodes-infobip-conversations.*(error|failed)/i.test(l));
 		check('n8n logged no loading errors for the package', problems.length === 0, problems.slice(0, 5).join('\n'));
 	} finally {
