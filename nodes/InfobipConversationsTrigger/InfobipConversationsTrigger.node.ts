@@ -255,10 +255,12 @@ export class InfobipConversationsTrigger implements INodeType {
 		if (decision.store) staticData[STORE_KEY] = decision.store as unknown as IDataObject;
 
 		// 7. Accept. The trigger answers itself and hands n8n the item: with `noWebhookResponse` n8n saves the
-		// static data right away, before it starts the execution. (Returning only `workflowData` makes n8n 2.x
-		// start the execution first, which re-wraps the same static-data object and drops its "changed" flag,
-		// so the dedupe record would not be saved.) n8n 1.x answers onReceived webhooks before starting the
-		// execution as well, so both versions behave the same.
+		// static data as soon as webhook() returns, then starts (or enqueues) the execution. Returning only
+		// `workflowData` does not work on n8n 2.x: it starts the execution first, which wraps the same
+		// static-data object in a new Workflow and resets its "changed" flag, so the dedupe record would be
+		// silently dropped whenever the workflow already had static data. n8n 1.x also answers onReceived
+		// webhooks before starting the execution, so both versions behave alike. The 200 leaves a moment before
+		// the database write completes; Infobip only redelivers after a failed delivery, well after that.
 		sendJson(res, 200, { status: 'accepted', messageId: message.id });
 		return { noWebhookResponse: true, workflowData: [[{ json: buildItem(message, value) }]] };
 	}
