@@ -19,7 +19,7 @@
  * - `WorkflowDatabase` can be shared by several servers to model a restart or several webhook processes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 import {
 	NodeHelpers,
@@ -66,7 +66,7 @@ export interface HandledRequest {
 	body: string;
 	/** what happened inside "n8n" */
 	outcome: 'node-answered' | 'n8n-answered' | 'execution' | 'n8n-422' | 'error' | 'intercepted';
-	/** bytes the server read from the connection, set when the connection closes */
+	/** bytes the server read from this request's connection (all requests on it), set when it closes */
 	socketBytesRead?: number;
 }
 
@@ -134,13 +134,22 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 	const webhookDescription = description.webhooks?.[0];
 	if (!webhookDescription) throw new Error('serveTrigger: the node has no webhook description');
 	let count = 0;
+	const entriesBySocket = new WeakMap<Socket, HandledRequest[]>();
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const n = ++count;
 		const lose = options.loseAnswer?.(n) ?? false;
 		const entry: HandledRequest = { method: req.method ?? 'GET', status: 0, body: '', outcome: 'n8n-answered' };
 		requests.push(entry);
-		req.socket.once('close', () => (entry.socketBytesRead = req.socket.bytesRead));
+		const socket = req.socket;
+		const onSocket = entriesBySocket.get(socket);
+		if (onSocket) onSocket.push(entry);
+		else {
+			entriesBySocket.set(socket, [entry]);
+			socket.once('close', () => {
+				for (const e of entriesBySocket.get(socket) ?? []) e.socketBytesRead = socket.bytesRead;
+			});
+		}
 		// capture what is answered; when the answer is to be lost, nothing reaches the client
 		const chunks: Buffer[] = [];
 		const writeHead = res.writeHead.bind(res);
