@@ -239,7 +239,7 @@ export class InfobipConversationsTrigger implements INodeType {
 		const reason = ignoreReason(message, settings);
 		if (reason) return answer(200, { status: 'ignored', messageId: message.id, reason });
 
-		// 6. Deduplication by message id, in workflow static data (n8n saves it before it answers).
+		// 6. Deduplication by message id, in workflow static data (n8n saves it right after webhook() returns).
 		const staticData = this.getWorkflowStaticData('node');
 		const decision = checkAndRecord(staticData[STORE_KEY], message.id, Date.now(), {
 			ttlMs: settings.dedupeTtlMs,
