@@ -1,0 +1,267 @@
+import type { ServerResponse } from 'node:http';
+
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { CHANNELS } from '../InfobipConversations/actions/message/send.operation';
+import { DEFAULT_HEADER_NAME, verifyHeader } from './helpers/auth';
+import { discardBody, parseJson, readBody, type BodySource } from './helpers/body';
+import { STORE_KEY, checkAndRecord } from './helpers/dedupe';
+import { buildItem, ignoreReason, resolveSettings } from './helpers/item';
+import { parseInboundMessage } from './helpers/payload';
+import { sendJson } from './helpers/respond';
+
+/** After an early answer, at most this much of an unread body is drained before the connection is dropped. */
+const DISCARD_LIMIT_BYTES = 1024 * 1024;
+
+const channelName = (c: string) =>
+	c
+		.split('_')
+		.map((w) => w.charAt(0) + w.slice(1).toLowerCase())
+		.join(' ');
+
+export class InfobipConversationsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Infobip Conversations Trigger',
+		name: 'infobipConversationsTrigger',
+		icon: 'file:infobip.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'Inbound customer message',
+		description: 'Starts the workflow when Infobip forwards a customer message to your external chatbot (Bot URL)',
+		defaults: { name: 'Infobip Conversations Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		credentials: [
+			{
+				name: 'infobipBotWebhookApi',
+				required: true,
+				displayOptions: { show: { authentication: ['botWebhookHeader'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		triggerPanel: {
+			header: '',
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click 'Listen for test event', set this node's Test URL as the Bot URL of your external chatbot in Infobip (Conversations → Settings → Integrations → External chatbot) and send a message to the bot's number or page.<br /><br /><b>Once you're happy with your workflow</b>, put the <b>Production URL</b> in the Bot URL field and activate (publish) the workflow. Every customer message then starts an execution; they show up in the executions list, not in the editor.",
+				active:
+					"<b>While building your workflow</b>, click 'Listen for test event' and use this node's Test URL as the Bot URL in Infobip to see an execution here.<br /><br /><b>Your workflow also runs automatically</b> for every customer message Infobip forwards to the Production URL. Those executions show up in the executions list, not in the editor.",
+			},
+			activationHint:
+				"Once you've finished building your workflow, paste the Production URL as the Bot URL in Infobip and activate (publish) the workflow.",
+		},
+		properties: [
+			{
+				displayName:
+					'Paste this node\'s <b>Production URL</b> (above) as the <b>Bot URL</b> in Infobip: Conversations → Settings → Integrations → External chatbot, then activate (publish) the workflow. Infobip then POSTs every customer message for the bot\'s number or page here until the conversation is routed or assigned to an agent.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'Bot Webhook Header',
+						value: 'botWebhookHeader',
+						description:
+							'Accept only requests with the authorization header set on the external chatbot in Infobip (recommended)',
+					},
+					{
+						name: 'None',
+						value: 'none',
+						description: 'Accept every request to the URL',
+					},
+				],
+				default: 'botWebhookHeader',
+			},
+			{
+				displayName:
+					'Warning: without authentication anyone who learns this URL can inject fake customer messages into your flow and make your bot answer them. Set an Authorization header on the external chatbot in Infobip and choose "Bot Webhook Header".',
+				name: 'noAuthWarning',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { authentication: ['none'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'triggerOptions',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Channels',
+						name: 'channels',
+						type: 'multiOptions',
+						options: CHANNELS.map((c) => ({ name: channelName(c), value: c })),
+						default: [],
+						description:
+							'Run only for messages on these channels. Others are answered 200 "ignored" and start no execution. Empty: all channels.',
+					},
+					{
+						displayName: 'Deduplication Window (Hours)',
+						name: 'dedupeWindowHours',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 720 },
+						default: 24,
+						description:
+							'How long a message ID is remembered, so a redelivered message starts no second execution. 0 turns deduplication off.',
+					},
+					{
+						displayName: 'Destinations',
+						name: 'destinations',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 447860099299, my-facebook-page-ID',
+						description:
+							'Run only for messages sent to these numbers or page IDs (the message\'s "to"), separated by commas. Others are answered 200 "ignored". Empty: all.',
+					},
+					{
+						displayName: 'Include Non-Text Messages',
+						name: 'includeNonText',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to run for images, documents, locations and other non-text content too. Off: they are answered 200 "ignored".',
+					},
+					{
+						displayName: 'Max Body Size (KB)',
+						name: 'maxBodySizeKb',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 16384 },
+						default: 256,
+						description: 'Larger requests are answered 413 and start no execution',
+					},
+					{
+						displayName: 'Max Remembered Message IDs',
+						name: 'dedupeMaxEntries',
+						type: 'number',
+						typeOptions: { minValue: 100, maxValue: 50000 },
+						default: 5000,
+						description:
+							'Upper bound of the deduplication memory (about 20 bytes per ID, stored with the workflow); the oldest IDs are forgotten first',
+					},
+				],
+			},
+			{
+				// n8n parses the body of a version-1 webhook node before calling it and answers 422 itself to
+				// malformed JSON, unless options.binaryData is set. This hidden default keeps the stream unread,
+				// so the trigger answers 401 → 413 → 400 in that order.
+				displayName: 'Raw Body',
+				name: 'options',
+				type: 'hidden',
+				default: { binaryData: true },
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject() as unknown as BodySource;
+		const res = this.getResponseObject() as unknown as ServerResponse;
+		const settings = resolveSettings((this.getNodeParameter('triggerOptions', {}) as IDataObject) ?? {});
+		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+			discardBody(req, DISCARD_LIMIT_BYTES);
+			sendJson(res, status, body);
+			return { noWebhookResponse: true };
+		};
+
+		// 1. Authentication, before a byte of the body is read.
+		if (this.getNodeParameter('authentication', 'botWebhookHeader') !== 'none') {
+			let credentials: ICredentialDataDecryptedObject | undefined;
+			try {
+				credentials = await this.getCredentials<ICredentialDataDecryptedObject>('infobipBotWebhookApi');
+			} catch {
+				credentials = undefined;
+			}
+			const expected = typeof credentials?.headerValue === 'string' ? credentials.headerValue : '';
+			const headerName = String(credentials?.headerName || DEFAULT_HEADER_NAME).trim();
+			if (!expected) {
+				this.logger.error(
+					'Infobip Conversations Trigger: no Infobip Bot Webhook credential with an Expected Value is set; request refused (500)',
+				);
+				return answer(500, {
+					error: 'not_configured',
+					message: 'The trigger has no Infobip Bot Webhook credential with an Expected Value; the message was not accepted',
+				});
+			}
+			if (!verifyHeader(req.headers, headerName, expected)) {
+				this.logger.debug(`Infobip Conversations Trigger: request without the expected ${headerName} header refused (401)`);
+				return answer(401, { error: 'unauthorized', message: `Missing or wrong ${headerName} header` });
+			}
+		}
+
+		// 2. Size, 3. JSON.
+		const body = await readBody(req, settings.maxBodyBytes);
+		let value: unknown;
+		switch (body.kind) {
+			case 'tooLarge':
+				return answer(413, {
+					error: 'payload_too_large',
+					message: `The request body is larger than ${body.limit} bytes (option Max Body Size)`,
+				});
+			case 'unreadable':
+				return answer(body.status, { error: 'unreadable_body', message: body.message });
+			case 'parsed':
+				value = body.value;
+				break;
+			default: {
+				const json = parseJson(body.bytes);
+				if (!json.ok) return answer(400, { error: 'invalid_json', message: json.reason });
+				value = json.value;
+			}
+		}
+
+		// 4. Shape of an inbound message.
+		const parsed = parseInboundMessage(value);
+		if (!parsed.ok) {
+			return answer(400, { error: 'invalid_message', field: parsed.field, message: parsed.reason });
+		}
+		const message = parsed.message;
+
+		// 5. The trigger's filters: answered 200 so Infobip does not redeliver.
+		const reason = ignoreReason(message, settings);
+		if (reason) return answer(200, { status: 'ignored', messageId: message.id, reason });
+
+		// 6. Deduplication by message id, in workflow static data (n8n saves it right after webhook() returns).
+		const staticData = this.getWorkflowStaticData('node');
+		const decision = checkAndRecord(staticData[STORE_KEY], message.id, Date.now(), {
+			ttlMs: settings.dedupeTtlMs,
+			maxEntries: settings.dedupeMaxEntries,
+		});
+		if (decision.duplicate) {
+			return answer(200, {
+				status: 'duplicate',
+				messageId: message.id,
+				firstAcceptedAt: new Date(decision.firstSeenAt).toISOString(),
+			});
+		}
+		if (decision.store) staticData[STORE_KEY] = decision.store as unknown as IDataObject;
+
+		// 7. Accept. The trigger answers itself and hands n8n the item: with `noWebhookResponse` n8n saves the
+		// static data as soon as webhook() returns, then starts (or enqueues) the execution. Returning only
+		// `workflowData` does not work on n8n 2.x: it starts the execution first, which wraps the same
+		// static-data object in a new Workflow and resets its "changed" flag, so the dedupe record would be
+		// silently dropped whenever the workflow already had static data. n8n 1.x also answers onReceived
+		// webhooks before starting the execution, so both versions behave alike. The 200 leaves a moment before
+		// the database write completes; Infobip only redelivers after a failed delivery, well after that.
+		sendJson(res, 200, { status: 'accepted', messageId: message.id });
+		return { noWebhookResponse: true, workflowData: [[{ json: buildItem(message, value) }]] };
+	}
+}
