@@ -1,91 +1,166 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm run demo`: a customer conversation with an external bot, on this machine, with no Infobip account.
- * Starts the local Conversations emulator and a small bot endpoint that answers through the package's
- * Infobip Conversations node code (Send Message, Set Metadata, Route) and prints the transcript.
- * (Running the same bot inside a real n8n is issue 6; see README "Status".)
+ * `npm run demo`: an external chatbot built in n8n, talking to a customer through Infobip Conversations — all on
+ * this machine, no Infobip account, no internet beyond the npm registry.
+ *
+ * Starts the local Conversations emulator and a real n8n (installed from npm into ~/.cache/infobip-n8n on the first
+ * run: several minutes) with this package loaded as users load it and the example bot (examples/external-bot.json)
+ * active. Plays a short customer conversation through it and prints the transcript as the customer, the bot and the
+ * agent queue see it. Then leaves n8n running (URL and login printed) until Ctrl-C.
+ *
+ * Env: DEMO_N8N_VERSION (default 2.40.7), DEMO_EXIT=1 (stop after the transcript, e.g. in CI).
  */
-const http = require('node:http');
-const { startEmulator } = require('../dist/emulator');
-const { InfobipConversations } = require('../dist/nodes/InfobipConversations/InfobipConversations.node');
+const fs = require('node:fs');
+const path = require('node:path');
 
-/** The minimum of n8n's execute context the node needs, sending through the credential's authenticate. */
-function context(emu, parameters, item) {
-	const { InfobipConversationsApi } = require('../dist/credentials/InfobipConversationsApi.credentials');
-	const cred = { baseUrl: emu.url, authScheme: 'apiKey', apiKey: emu.apiKey, defaultAgentId: emu.botAgentId };
-	const get = (o, path) => path.split('.').reduce((v, k) => (v == null ? undefined : v[k]), o);
-	return {
-		getNode: () => ({ name: 'Infobip Conversations', type: 'infobipConversations', typeVersion: 1, parameters: {} }),
-		getInputData: () => [{ json: item }],
-		continueOnFail: () => false,
-		getCredentials: async () => cred,
-		getNodeParameter: (name, _i, fallback, opts) => {
-			let v = get(parameters, name);
-			if (v && opts && opts.extractValue && v.__rl) v = v.value;
-			return v === undefined ? fallback : v;
-		},
-		helpers: {
-			async httpRequestWithAuthentication(_type, options) {
-				const o = await new InfobipConversationsApi().authenticate(cred, options);
-				const url = new URL(o.baseURL + o.url);
-				for (const [k, v] of Object.entries(o.qs || {})) url.searchParams.set(k, String(v));
-				const res = await fetch(url, { method: o.method, headers: { 'content-type': 'application/json', ...o.headers }, body: o.body ? JSON.stringify(o.body) : undefined });
-				const text = await res.text();
-				return { statusCode: res.status, headers: Object.fromEntries(res.headers), body: text ? JSON.parse(text) : {} };
-			},
-		},
-	};
-}
+const { ROOT, ensureN8n, packPackage, createUserFolder, freePort, N8nInstance, loadExample, sleep } = require('./lib/n8n');
+const { startEmulator } = require('../dist/emulator');
+
+const VERSION = process.env.DEMO_N8N_VERSION || '2.40.7';
+const BOT_SECRET = 'Bearer demo-bot-secret-2c41f7';
+const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'Owner', password: 'Demo-password-1' };
+const CUSTOMER = { from: '385911111111', to: '447860099299', channel: 'WHATSAPP' };
+const SCRIPT = ['hi', 'What are your opening hours?', 'Can I talk to an agent, please?', 'Hello? Anyone there?'];
+
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+const step = (s) => console.log(`${bold('▸')} ${s}`);
 
 async function main() {
-	const node = new InfobipConversations();
-	const transcript = [];
-	let emu;
-	const bot = http.createServer((req, res) => {
-		let raw = '';
-		req.on('data', (c) => (raw += c));
-		req.on('end', async () => {
-			res.end(); // acknowledge at once, like the trigger does
-			const msg = JSON.parse(raw);
-			const text = String(msg.content.text || '');
-			const reply = (t) => node.execute.call(context(emu, { resource: 'message', operation: 'send', conversationId: msg.conversationId, agentId: '', from: msg.to, to: msg.from, channel: msg.channel, contentType: 'TEXT', text: t }, msg));
-			if (/agent/i.test(text)) {
-				await reply('Connecting you to an agent now.');
-				await node.execute.call(context(emu, { resource: 'conversation', operation: 'setMetadata', conversationId: msg.conversationId, mode: 'merge', inputMode: 'json', metadataJson: JSON.stringify({ Intent: 'human', LastQuestion: text }) }, msg));
-				await node.execute.call(context(emu, { resource: 'conversation', operation: 'route', conversationId: msg.conversationId }, msg));
-			} else if (/hours/i.test(text)) {
-				await reply('We are open 8:00–20:00, Monday to Saturday.');
-			} else {
-				await reply('Hi! Ask me about opening hours, or type "agent" to talk to a person.');
+	console.log(bold('\nInfobip Conversations × n8n — external bot demo\n'));
+	step(`Preparing n8n ${VERSION} and Node.js 24 (cached in ~/.cache/infobip-n8n; the first run downloads them from npm and takes several minutes)…`);
+	const install = ensureN8n(VERSION);
+	step('Packing this package and installing it into a fresh n8n user folder, as a self-hosting user would…');
+	const tgz = packPackage();
+	const user = createUserFolder(tgz, 'infobip-demo-');
+	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+
+	const emu = await startEmulator({ port: await pickPort(4010), bot: { authHeaderValue: BOT_SECRET, sessionTimeoutSeconds: 3600 } });
+	const n8n = new N8nInstance(install, user, { port: await pickPort(5678) });
+	let stopping = false;
+	const stop = async (code = 0) => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n and the emulator…');
+		await n8n.stop();
+		await emu.close();
+		n8n.cleanup();
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+
+	try {
+		step(`Emulator of the Infobip Conversations API listening on ${emu.url}`);
+		const wf = loadExample('external-bot.json');
+		const trigger = wf.nodes.find((n) => n.type.endsWith('.infobipConversationsTrigger'));
+		await n8n.importCredentials([
+			{ id: 'demoInfobipApi01', name: 'Infobip Conversations account', type: 'infobipConversationsApi', data: { baseUrl: emu.url, authScheme: 'apiKey', apiKey: emu.apiKey, defaultAgentId: emu.botAgentId } },
+			{ id: 'demoBotWebhook01', name: 'Infobip Bot Webhook account', type: 'infobipBotWebhookApi', data: { headerName: 'Authorization', headerValue: BOT_SECRET } },
+		]);
+		for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json') && f !== 'external-bot.json')) {
+			await n8n.importWorkflow({ ...loadExample(file), id: `demo${file.replace(/[^a-z]/gi, '').slice(0, 12)}` });
+		}
+		await n8n.importWorkflow({ ...wf, id: 'demoExternalBot1' });
+		await n8n.activate('demoExternalBot1');
+		step(`Starting n8n ${VERSION} with the example bot active (examples/external-bot.json)…`);
+		await n8n.start();
+		await n8n.setupOwner(OWNER);
+		const botUrl = n8n.webhookUrl(trigger.webhookId, 'webhook');
+		emu.configureBot({ url: botUrl, authHeaderName: 'Authorization', authHeaderValue: BOT_SECRET });
+		step(`Bot URL in the emulator (Infobip's "External chatbot" setting) = the trigger's production URL:\n    ${botUrl}`);
+		await waitForWebhook(botUrl);
+
+		console.log(bold('\nThe conversation, as the customer sees it (WhatsApp):\n'));
+		let conversationId = '';
+		for (const text of SCRIPT) {
+			console.log(`  customer › ${text}`);
+			const before = countOutbound(emu, conversationId);
+			const r = await emu.inbound({ ...CUSTOMER, text });
+			conversationId = r.conversationId;
+			if (!r.forwarded) {
+				await sleep(1500);
+				console.log(dim('             (no bot answer: the conversation is with the agents now)'));
+				continue;
 			}
-		});
-	});
-	await new Promise((r) => bot.listen(0, '127.0.0.1', r));
-	emu = await startEmulator({ bot: { url: `http://127.0.0.1:${bot.address().port}/bot`, authHeaderValue: 'Bearer demo' } });
-	console.log(`Emulator: ${emu.url}  (API key ${emu.apiKey}, bot agent id ${emu.botAgentId})\n`);
-	const customer = { from: '385911111111', to: '447860099299', channel: 'WHATSAPP' };
-	for (const text of ['hi', 'what are your opening hours?', 'agent please', 'hello, anyone there?']) {
-		const r = await emu.inbound({ ...customer, text });
-		await emu.waitForIdle();
-		await new Promise((s) => setTimeout(s, 150));
-		transcript.push(r);
+			const reply = await waitForReply(emu, conversationId, before);
+			console.log(`  bot      › ${reply ?? dim('(no reply within 20 s)')}`);
+			if (/agent/i.test(text)) {
+				// the bot then saves context for the agent and routes the conversation: wait for the hand-off
+				const deadline = Date.now() + 20_000;
+				while (Date.now() < deadline && emu.state.conversations.get(conversationId)?.agentId !== null) await sleep(100);
+				const handedOff = emu.state.conversations.get(conversationId)?.agentId === null;
+				console.log(dim(handedOff ? '             (the bot saved context for the agent and routed the conversation to the agents)' : '             (the hand-off did not happen within 20 s)'));
+			}
+		}
+
+		const executions = await n8n.executions('demoExternalBot1');
+		console.log(bold('\nAs the bot (n8n) saw it:\n'));
+		console.log(`  ${executions.length} executions of "${wf.name}": ${executions.map((e) => e.status).join(', ')}`);
+		console.log(`  ${emu.state.deliveries.filter((d) => d.status === 200).length} messages delivered to the Bot URL; the 4th was never sent to the bot.`);
+
+		const conv = emu.state.conversations.get(conversationId);
+		console.log(bold('\nAs the agent queue sees it:\n'));
+		console.log(`  conversation ${conversationId}`);
+		console.log(`  status ${conv?.status}, queue ${conv?.queueId ?? '-'}, agent ${conv?.agentId ?? '(waiting for the next free agent)'}`);
+		console.log(`  metadata for the agent: ${JSON.stringify(emu.state.metadata.get(conversationId) ?? {})}`);
+		console.log(`  ${(emu.state.messages.get(conversationId) ?? []).length} messages of history, the last one waiting for an agent`);
+
+		if (process.env.DEMO_EXIT === '1') return await stop(executions.length === 3 && executions.every((e) => e.status === 'success') ? 0 : 1);
+
+		console.log(bold('\nn8n keeps running — have a look:\n'));
+		console.log(`  editor       ${n8n.url}   (log in as ${OWNER.email} / ${OWNER.password})`);
+		console.log('               open "Infobip external bot…" → Executions to see each message\'s run;');
+		console.log('               the other examples (AI agent bot, context card, idle-session sweep) are imported too.');
+		console.log(`  emulator     ${emu.url}   (API key ${emu.apiKey}, bot agent id ${emu.botAgentId})`);
+		console.log('  talk to the bot as a new customer:');
+		console.log(`    npx infobip-conversations-emulator inbound --url ${emu.url} --from 38599000111 --to ${CUSTOMER.to} --text "hi"`);
+		console.log(`    curl -s ${emu.url}/_emulator/state | head -c 2000`);
+		console.log(dim('\n  Press Ctrl-C to stop n8n and the emulator.'));
+		await new Promise(() => {});
+	} catch (error) {
+		console.error(`\nThe demo failed: ${/** @type {Error} */ (error).message}`);
+		if (n8n.output.length) console.error(dim(n8n.output.slice(-15).join('\n')));
+		await stop(1);
 	}
-	const conversationId = transcript[0].conversationId;
-	console.log('Transcript (as the customer sees it):');
-	for (const m of emu.state.messages.get(conversationId) || []) {
-		console.log(`  ${m.direction === 'INBOUND' ? 'customer' : 'bot     '}: ${m.content.text}`);
-	}
-	const conv = emu.state.conversations.get(conversationId);
-	console.log('\nAs the agent queue sees it:');
-	console.log(`  conversation ${conversationId}: status ${conv.status}, queue ${conv.queueId}, agent ${conv.agentId ?? '(waiting for an agent)'}`);
-	console.log(`  metadata: ${JSON.stringify(emu.state.metadata.get(conversationId))}`);
-	console.log(`  messages forwarded to the bot: ${emu.state.deliveries.length} (the last one arrived after the hand-off and stayed with the agents)`);
-	await emu.close();
-	bot.close();
 }
 
-main().catch((e) => {
-	console.error(e);
+async function pickPort(preferred) {
+	const net = require('node:net');
+	const free = await new Promise((resolve) => {
+		const s = net.createServer();
+		s.once('error', () => resolve(false));
+		s.listen(preferred, '127.0.0.1', () => s.close(() => resolve(true)));
+	});
+	return free ? preferred : await freePort();
+}
+
+const countOutbound = (emu, id) => (id ? (emu.state.messages.get(id) ?? []).filter((m) => m.direction === 'OUTBOUND').length : 0);
+
+async function waitForReply(emu, conversationId, before) {
+	const deadline = Date.now() + 20_000;
+	while (Date.now() < deadline) {
+		const out = (emu.state.messages.get(conversationId) ?? []).filter((m) => m.direction === 'OUTBOUND');
+		if (out.length > before) {
+			return out.slice(before).map((m) => m.content.text).join(' / ');
+		}
+		await sleep(100);
+	}
+	return undefined;
+}
+
+async function waitForWebhook(url) {
+	const deadline = Date.now() + 60_000;
+	while (Date.now() < deadline) {
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+		if (res && res.status === 401) return;
+		await sleep(250);
+	}
+	throw new Error('the bot workflow\'s webhook did not come up within 60 s');
+}
+
+main().catch((error) => {
+	console.error(error);
 	process.exit(1);
 });
