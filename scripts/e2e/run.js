@@ -20,11 +20,11 @@ const { startJiraLike } = require('../lib/jira-like');
 const { startEmulator } = require('../../dist/emulator');
 
 const versions = (process.env.N8N_E2E_VERSIONS || SUPPORTED_VERSIONS.join(' ')).split(/\s+/).filter(Boolean);
-const wanted = (process.env.N8N_E2E_SCENARIOS || 'examples bot card sweep browser').split(/\s+/).filter(Boolean);
+const wanted = (process.env.N8N_E2E_SCENARIOS || 'examples bot ai card sweep browser').split(/\s+/).filter(Boolean);
 const verbose = process.env.N8N_E2E_VERBOSE === '1';
 
 /** Scenario modules in the order they run; each has prepare(ctx) (n8n stopped) and run(ctx, prepared) (n8n up). */
-const ALL = ['examples', 'sweep', 'bot', 'card', 'browser'];
+const ALL = ['examples', 'sweep', 'bot', 'ai', 'card', 'browser'];
 const BOT_SECRET = 'Bearer e2e-bot-secret-5f1c9a';
 
 async function runVersion(version, tgz, report) {
@@ -59,6 +59,8 @@ async function runVersion(version, tgz, report) {
 		check,
 		credentials,
 		secrets: [emu.apiKey, BOT_SECRET, jira.apiToken],
+		/** @type {Array<() => Promise<unknown>>} */
+		cleanups: [],
 		executionDataText: (id) => n8n.executionDataText(id),
 	};
 	const scenarios = ALL.filter((s) => wanted.includes(s)).map((name) => ({ name, mod: require(`./scenarios/${name}`) }));
@@ -88,6 +90,7 @@ async function runVersion(version, tgz, report) {
 		check('n8n logged no loading errors for the package', problems.length === 0, problems.slice(0, 5).join('\n'));
 	} finally {
 		await n8n.stop();
+		for (const cleanup of ctx.cleanups) await cleanup();
 		await emu.close();
 		await jira.close();
 		if (!process.env.N8N_E2E_KEEP) n8n.cleanup();
