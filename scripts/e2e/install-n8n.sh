@@ -30,8 +30,20 @@ if [ ! -f "$N8N_DIR/.complete" ]; then
 JSON
   export PATH="$(dirname "$(readlink -f "$NODE_BIN")"):$PATH"
   (cd "$N8N_DIR" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
-  log "building sqlite3 from source for Node 24"
-  (cd "$N8N_DIR" && npm_config_nodedir="$NODE_HEADERS" npm rebuild sqlite3 --loglevel=error >&2)
+  # sqlite3's native addon: built from source once per sqlite3 version and Node ABI, then reused by other n8n versions
+  SQLITE_DIR="$N8N_DIR/node_modules/sqlite3"
+  SQLITE_KEY="sqlite3-$("$NODE_BIN" -p "require('$SQLITE_DIR/package.json').version")-abi$("$NODE_BIN" -p process.versions.modules)"
+  PREBUILT="$CACHE/$SQLITE_KEY/node_sqlite3.node"
+  if [ -f "$PREBUILT" ]; then
+    log "reusing the sqlite3 addon built before ($SQLITE_KEY)"
+    mkdir -p "$SQLITE_DIR/build/Release" && cp "$PREBUILT" "$SQLITE_DIR/build/Release/node_sqlite3.node"
+  fi
+  if ! "$NODE_BIN" -e "require('$SQLITE_DIR')" 2>/dev/null; then
+    log "building sqlite3 from source for Node 24 (a few minutes)"
+    (cd "$N8N_DIR" && npm_config_nodedir="$NODE_HEADERS" npm rebuild sqlite3 --loglevel=error >&2)
+    "$NODE_BIN" -e "require('$SQLITE_DIR')"
+    mkdir -p "$(dirname "$PREBUILT")" && cp "$SQLITE_DIR/build/Release/node_sqlite3.node" "$PREBUILT"
+  fi
   touch "$N8N_DIR/.complete"
 fi
 echo "$N8N_DIR"
