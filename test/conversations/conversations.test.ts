@@ -56,7 +56,11 @@ afterEach(() => {
 	nock.cleanAll();
 	(sleep as jest.Mock).mockClear();
 });
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+	nock.enableNetConnect();
+	// jest runs test files one after another in one process on small machines: leave http unpatched for the next file
+	nock.restore();
+});
 
 describe('Message → Send', () => {
 	it('sends exactly the documented request with x-agent-id and App authorization', async () => {

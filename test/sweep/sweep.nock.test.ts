@@ -44,7 +44,11 @@ afterEach(() => {
 	nock.cleanAll();
 	(sleep as jest.Mock).mockClear();
 });
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+	nock.enableNetConnect();
+	// jest runs test files one after another in one process on small machines: leave http unpatched for the next file
+	nock.restore();
+});
 
 /** The listing query: exact keys and values; updatedBefore = server now − 30 min (server now from Date). */
 function listQuery(q: Record<string, unknown>) {
