@@ -318,6 +318,20 @@ function httpCode(error: unknown): string | undefined {
 	return error instanceof NodeApiError ? String(error.httpCode ?? '') : undefined;
 }
 
+/** 429, 5xx or no answer at all: worth another round once the transport's own retries are spent. */
+function isTransient(error: unknown): boolean {
+	const code = httpCode(error);
+	return !code || code === '429' || code.startsWith('5');
+}
+
+/** Rounds of the (idempotent) action after the message went out: the customer was told, so finishing matters. */
+export const ACTION_ROUNDS_AFTER_MESSAGE = 3;
+
+function textOf(message: IDataObject | undefined): string | undefined {
+	const content = message?.content as IDataObject | undefined;
+	return typeof content?.text === 'string' ? content.text : undefined;
+}
+
 /** GET …/metadata answers the flat object; accept a `{metadata: {…}}` wrapper as well. */
 function metadataOf(body: IDataObject): IDataObject {
 	const inner = body.metadata;
@@ -496,8 +510,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		}
 
 		const extra: IDataObject = {};
-		if (p.messageText) {
-			const last = c.lastMessage;
+		const last = c.lastMessage;
+		// an earlier run sent this very message and then failed to act: finish without saying it twice
+		const alreadySaid =
+			!!p.messageText && last?.direction === 'OUTBOUND' && String(last.agentId ?? botId) === botId && textOf(last) === p.messageText;
+		if (alreadySaid) {
+			extra.reason = 'the message is already the last one in the conversation (sent by an earlier run); not sent again';
+		} else if (p.messageText) {
 			if (last?.from && last.to && last.channel) {
 				const inbound = last.direction !== 'OUTBOUND';
 				try {
@@ -522,13 +541,26 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		}
 
 		let result: Result = PAST[action as Exclude<SweepAction, 'report'>];
-		try {
+		const doAction = async () => {
 			if (action === 'close') {
 				await call({ method: 'PATCH', path: conversationPath(id), body: { status: 'CLOSED' } });
 			} else if (action === 'route') {
 				await call({ method: 'POST', path: conversationPath(id, '/route'), retry: 'idempotent' });
 			} else {
 				await call({ method: 'PUT', path: conversationPath(id, '/assignee'), body: { agentId: assignee } });
+			}
+		};
+		try {
+			// close, route and assign are idempotent; once the customer has the message, keep trying a little longer
+			const rounds = extra.messageSent || alreadySaid ? ACTION_ROUNDS_AFTER_MESSAGE : 1;
+			for (let round = 1; ; round++) {
+				try {
+					await doAction();
+					break;
+				} catch (error) {
+					if (round >= rounds || !isTransient(error)) throw error;
+					await sleep(250 * round);
+				}
 			}
 		} catch (error) {
 			let closed = false;
@@ -539,7 +571,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 					.catch(() => false);
 			}
 			if (!closed) {
-				finish(c.item, 'failed', { ...extra, error: errorText(error) });
+				const note = extra.messageSent
+					? ' (the message was sent; once the conversation is idle again a later run finishes it without sending the message twice)'
+					: '';
+				finish(c.item, 'failed', { ...extra, error: errorText(error) + note });
 				return true;
 			}
 			result = 'already-closed';
