@@ -64,8 +64,8 @@ function printTable(rows) {
 	const lines = rows.map((r) => [
 		r.id,
 		r.what,
-		`${fmt(r.package.value)} ${r.package.unit}`,
-		`${fmt(r.baseline.value)} ${r.baseline.unit}`,
+		Number.isFinite(r.package.value) ? `${fmt(r.package.value)} ${r.package.unit}` : 'n/a',
+		Number.isFinite(r.baseline.value) ? `${fmt(r.baseline.value)} ${r.baseline.unit}` : 'did not finish',
 		r.ratioText,
 		r.goal,
 		r.met === null ? 'n/a' : r.met ? 'MET' : 'NOT MET',

@@ -122,7 +122,9 @@ async function run({ rounds, warmup, quick, log, install, profile }) {
 			'http-batch': workflow(WF['http-batch'], 'Bench: Send × 1000 (HTTP Request, batching)', 'bench-send-http-batch', httpRequestNode(emu, header, { batching: { batch: { batchSize: RATE, batchInterval: 1000 } } })),
 			'http-retry': workflow(WF['http-retry'], 'Bench: Send × 1000 (HTTP Request, retry on fail)', 'bench-send-http-retry', httpRequestNode(emu, header, {}, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 })),
 		};
-		const { n8n, stop } = await startBenchN8n({ install, log, credentials: [infobip, header], workflows: Object.values(workflows), activate: Object.values(WF) });
+		// the profile-only workflow is published only when profiling (each publish is an n8n CLI run of seconds)
+		const used = Object.keys(workflows).filter((name) => profile || name !== 'package-unpaced');
+		const { n8n, stop } = await startBenchN8n({ install, log, credentials: [infobip, header], workflows: used.map((name) => workflows[name]), activate: used.map((name) => WF[name]) });
 		try {
 			emu.setFaults({ ...LATENCY, rateLimitPerSecond: RATE });
 			let tag = 0;
@@ -169,7 +171,13 @@ async function run({ rounds, warmup, quick, log, install, profile }) {
 			};
 			const describe = (_n, r) =>
 				`${r.status}${r.tries > 1 ? ` after ${r.tries} tries` : ''}, ${fmt(r.executionTimeMs / 1000)} s, ${Number.isFinite(r.itemsPerSec) ? `${fmt(r.itemsPerSec)} items/s` : 'did not deliver all items'}, delivered ${r.delivered}/${items}${r.duplicates ? ` (+${r.duplicates} duplicates)` : ''}, refused ${r.refused}, peak ${r.peakPerSecond} req/s${r.error ? ` — ${String(r.error).slice(0, 120)}` : ''}`;
-			const results = await alternate({ package: () => once('package'), 'http-batch': () => once('http-batch'), http: () => once('http') }, { rounds: Math.min(rounds, quick ? 2 : 3), warmup, log, describe });
+			const results = await alternate({ package: () => once('package'), 'http-batch': () => once('http-batch') }, { rounds: Math.min(rounds, quick ? 2 : 3), warmup, log, describe });
+			// the HTTP Request node's defaults never finish the job under a rate limit: two runs show it
+			results.http = [];
+			for (let k = 0; k < 2; k++) {
+				results.http.push(await once('http'));
+				log(`http (defaults) ${k + 1}/2: ${describe('http', results.http[k])}`);
+			}
 			const retry = await once('http-retry');
 			log(`once http-retry: ${describe('http-retry', retry)}`);
 			/** @type {Record<string, any> | undefined} */
@@ -188,7 +196,7 @@ async function run({ rounds, warmup, quick, log, install, profile }) {
 			const batch = m('http-batch', 'itemsPerSec');
 			const plain = results.http;
 			const pkgRefused = sum('package', 'refused');
-			const scenario = `${items} items, emulator latency 20–50 ms, rate limit ${RATE} req/s per API key (sliding 1 s window); median of ${results.package.length} alternating runs.`;
+			const scenario = `${items} items, emulator latency 20–50 ms, rate limit ${RATE} req/s per API key (sliding 1 s window); median of ${results.package.length} alternating runs; "peak" = most requests arriving within any 1 s (refused ones included).`;
 			const pkgText = `package: ${pkgRefused} refused over all runs, peak ${Math.max(...results.package.map((r) => r.peakPerSecond))} req/s`;
 			return {
 				rows: [
@@ -211,11 +219,12 @@ async function run({ rounds, warmup, quick, log, install, profile }) {
 						package: { label: `Infobip node, defaults + Max Requests per Second ${RATE}`, value: pkg, unit: 'items/s' },
 						baseline: { label: 'HTTP Request 4.2, default settings', value: m('http', 'itemsPerSec'), unit: 'items/s' },
 						ratio: NaN,
-						ratioText: plain.every((r) => !Number.isFinite(r.itemsPerSec)) ? 'baseline fails' : `${fmt(pkg / m('http', 'itemsPerSec'))}×`,
+						ratioText: plain.every((r) => !Number.isFinite(r.itemsPerSec)) ? 'n/a: baseline fails' : `${fmt(pkg / m('http', 'itemsPerSec'))}×`,
 						goal: '≥ 2× items/s, 0 refused',
-						met: plain.every((r) => !Number.isFinite(r.itemsPerSec)) ? pkgRefused === 0 : pkg / m('http', 'itemsPerSec') >= 2 && pkgRefused === 0,
+						// a baseline that never delivers all items has no items/s to compare with: not "met", not applicable
+						met: plain.every((r) => !Number.isFinite(r.itemsPerSec)) ? null : pkg / m('http', 'itemsPerSec') >= 2 && pkgRefused === 0,
 						note:
-							`${scenario} HTTP Request defaults: all ${items} requests at once; per run ${plain.map((r) => `${r.status}, ${r.delivered}/${items} delivered, ${r.refused} refused (429), ${fmt(r.executionTimeMs / 1000)} s`).join('; ')}. ` +
+							`${scenario} HTTP Request defaults send every item's request without waiting for the previous answers; per run ${plain.map((r) => `${r.status}, ${r.delivered}/${items} delivered, ${r.refused} refused (429), ${fmt(r.executionTimeMs / 1000)} s`).join('; ')}. ` +
 							`The execution fails at the first 429 ("Try spacing your requests out using the batching settings under 'Options'"), so the baseline never completes the job. ` +
 							`With Retry On Fail (3 tries, 1 s apart) it re-sends every item on each try: ${retry.status}, ${retry.delivered}/${items} delivered, ${retry.duplicates} duplicate messages, ${retry.refused} refused. ${pkgText}.`,
 					},
