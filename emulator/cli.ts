@@ -18,7 +18,8 @@ function flags(argv: string[]): Record<string, string> {
 
 const HELP = `infobip-conversations-emulator [serve] [--port 4010] [--host 127.0.0.1] [--api-key KEY]
     [--bot-url URL] [--bot-auth-header Authorization] [--bot-auth-value VALUE] [--bot-agent-id ID]
-    [--session-timeout SECONDS] [--latency MS] [--error-rate 0..1] [--rate-limit-rate 0..1] [--drop-rate 0..1]
+    [--session-timeout SECONDS] [--latency MS] [--latency-jitter MS] [--rate-limit-per-second N]
+    [--error-rate 0..1] [--rate-limit-rate 0..1] [--drop-rate 0..1]
 infobip-conversations-emulator inbound --url http://127.0.0.1:4010 --from 385911111111 --to 447860099299 [--channel WHATSAPP] --text "hi"`;
 
 async function main() {
@@ -49,6 +50,8 @@ async function main() {
 		},
 		faults: {
 			latencyMs: num(f.latency),
+			latencyJitterMs: num(f['latency-jitter']),
+			rateLimitPerSecond: num(f['rate-limit-per-second']),
 			errorRate: num(f['error-rate']),
 			rateLimitRate: num(f['rate-limit-rate']),
 			dropRate: num(f['drop-rate']),

@@ -17,6 +17,14 @@ export interface BotConfig {
 }
 export interface FaultConfig {
 	latencyMs?: number;
+	/** extra latency, uniformly random from 0 to this many ms, added to latencyMs (e.g. 20 + 0..30 = 20–50 ms) */
+	latencyJitterMs?: number;
+	/**
+	 * Rate limit per API key: at most this many /ccaas/ requests are accepted in any sliding 1-second window;
+	 * beyond it the answer is 429 with Retry-After, counted as faultsInjected.rateLimited. Refused requests do
+	 * not use up the window. 0 or unset: no limit.
+	 */
+	rateLimitPerSecond?: number;
 	errorRate?: number;
 	rateLimitRate?: number;
 	retryAfterSeconds?: number;
@@ -63,7 +71,8 @@ export interface EmulatorState {
 	messages: Map<string, Message[]>;
 	metadata: Map<string, Record<string, string | number | boolean>>;
 	deliveries: Array<{ messageId: string; conversationId: string; status: number | 'error'; attempt: number }>;
-	requests: Array<{ method: string; path: string; status: number; agentId?: string }>;
+	/** `at`: when the request arrived (epoch ms, real time) */
+	requests: Array<{ method: string; path: string; status: number; agentId?: string; at: number }>;
 	faultsInjected: Record<string, number>;
 }
 export interface RunningEmulator {
@@ -252,6 +261,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		faultsInjected: {},
 	};
 	const countFault = (k: string) => (state.faultsInjected[k] = (state.faultsInjected[k] ?? 0) + 1);
+	/** accepted request times per API key in the last second (faults.rateLimitPerSecond), oldest first */
+	const rateWindows = new Map<string, number[]>();
+	/** Sliding 1-second window: undefined when the request may pass (and is counted), else the Retry-After in seconds. */
+	const rateLimited = (key: string, limit: number, at: number): number | undefined => {
+		let times = rateWindows.get(key);
+		if (!times) rateWindows.set(key, (times = []));
+		let expired = 0;
+		while (expired < times.length && times[expired] <= at - 1000) expired++;
+		if (expired) times.splice(0, expired);
+		if (times.length >= limit) return Math.max(1, Math.ceil((times[0] + 1000 - at) / 1000));
+		times.push(at);
+		return undefined;
+	};
 	/** conversations per customer (from, to, channel), so an inbound message finds its open one without a scan */
 	const byCustomer = new Map<string, Conversation[]>();
 	const customerKey = (c: { from: string; to: string; channel: string }) => `${c.from}\u0000${c.to}\u0000${c.channel}`;
@@ -629,6 +651,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 				const url = new URL(req.url ?? '/', 'http://emulator');
 				const method = req.method ?? 'GET';
 				const isApi = url.pathname.startsWith('/ccaas/');
+				const arrivedAt = performance.timeOrigin + performance.now();
 				let status = 500;
 				try {
 					if (tooLarge) throw new HttpError(413, 'Request body too large', 'PAYLOAD_TOO_LARGE');
@@ -646,7 +669,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 						return send(res, (status = s), b);
 					}
 					if (req.headers.authorization !== `App ${apiKey}`) throw new HttpError(401, 'Invalid login details', 'UNAUTHORIZED');
-					if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+					// the rate limit is checked on arrival, like an API gateway: a refused request is answered at once
+					if (faults.rateLimitPerSecond && faults.rateLimitPerSecond > 0) {
+						const retryAfter = rateLimited(apiKey, faults.rateLimitPerSecond, arrivedAt);
+						if (retryAfter !== undefined) {
+							countFault('rateLimited');
+							throw Object.assign(new HttpError(429, 'Too many requests', 'TOO_MANY_REQUESTS'), { retryAfter });
+						}
+					}
+					const latency = (faults.latencyMs ?? 0) + (faults.latencyJitterMs ? random() * faults.latencyJitterMs : 0);
+					if (latency > 0) await new Promise((r) => setTimeout(r, latency));
 					if (faults.dropRate && random() < faults.dropRate) {
 						countFault('drop');
 						status = 0;
@@ -669,7 +701,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 					send(res, e.status, errorBody(e), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {});
 				} finally {
 					if (isApi) {
-						state.requests.push({ method, path: url.pathname, status, agentId: req.headers['x-agent-id'] as string | undefined });
+						state.requests.push({ method, path: url.pathname, status, agentId: req.headers['x-agent-id'] as string | undefined, at: arrivedAt });
 						if (state.requests.length > 5000) state.requests.splice(0, 1000);
 					}
 				}
@@ -685,6 +717,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		state.requests.length = 0;
 		state.faultsInjected = {};
 		byCustomer.clear();
+		rateWindows.clear();
 		activity.clear();
 		sortIndexes.clear();
 		generation++;

@@ -3,11 +3,12 @@
  * A small Jira-like HTTP endpoint on 127.0.0.1 for the context-card example in the demo, e2e and benchmarks:
  * `GET /rest/api/2/search/jql?jql=…` answers the newest issue whose text mentions the conversation id
  * (Basic auth email:apiToken, as Jira Cloud's credential sends it). Records every request it gets.
+ * `latencyMs` delays every answer (the benchmark's "remote API" case).
  */
 const http = require('node:http');
 
 /**
- * @param {{ email?: string, apiToken?: string, issues?: Record<string, { key: string, summary: string, status: string }> }} [options]
+ * @param {{ email?: string, apiToken?: string, issues?: Record<string, { key: string, summary: string, status: string }>, latencyMs?: number }} [options]
  */
 async function startJiraLike(options = {}) {
 	const email = options.email ?? 'agent@example.com';
@@ -17,6 +18,14 @@ async function startJiraLike(options = {}) {
 	/** @type {Array<{ method?: string, url?: string, authorized: boolean }>} */
 	const requests = [];
 	const server = http.createServer((req, res) => {
+		if (options.latencyMs) {
+			setTimeout(() => answer(req, res), options.latencyMs);
+			return;
+		}
+		answer(req, res);
+	});
+	/** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+	function answer(req, res) {
 		const url = new URL(req.url ?? '/', 'http://jira.local');
 		const authorized = req.headers.authorization === expected;
 		requests.push({ method: req.method, url: req.url, authorized });
@@ -35,8 +44,8 @@ async function startJiraLike(options = {}) {
 		const found = match
 			? [{ id: '10042', key: match[1].key, self: `${base}/rest/api/2/issue/10042`, fields: { summary: match[1].summary, status: { name: match[1].status } } }]
 			: [];
-		res.end(JSON.stringify({ issues: found, isLast: true }));
-	});
+		return res.end(JSON.stringify({ issues: found, isLast: true }));
+	}
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
 	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	return {

@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { hintForStatus, infobipErrorText } from '../helpers/errors';
+import { pacerOf } from './pacer';
 import { sleep } from './sleep';
 
 export const CREDENTIAL_TYPE = 'infobipConversationsApi';
@@ -133,8 +134,11 @@ export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipReques
 	};
 	let lastStatus = 0;
 	let lastBody: unknown;
+	const pacer = pacerOf(this);
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
 		let response: FullResponse;
+		// "Max Requests per Second": every attempt waits for its start slot
+		if (pacer) await pacer.take();
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,

@@ -34,6 +34,15 @@ export const description: INodeProperties[] = [
 				],
 			},
 			{
+				displayName: 'Max Requests per Second',
+				name: 'maxRequestsPerSecond',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 2 },
+				default: 0,
+				description:
+					'The most Infobip API calls this node makes per second in one execution (retries included), evenly spaced. Set it to your Infobip account\'s limit so no call is refused with 429. 0: no limit (a 429 is still retried, honouring Retry-After).',
+			},
+			{
 				displayName: 'Order',
 				name: 'orderBy',
 				type: 'options',

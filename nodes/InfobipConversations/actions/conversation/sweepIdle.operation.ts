@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 
 import { infobipApiRequest, infobipApiRequestWithHeaders, type InfobipRequest } from '../../transport';
+import { pacingIntervalMs } from '../../transport/pacer';
 import { sleep } from '../../transport/sleep';
 import { conversationPath, resolveAgentId } from '../../helpers/params';
 import {
@@ -193,6 +194,15 @@ export const description: INodeProperties[] = [
 				description: 'Stop after this many idle conversations (the oldest first); the next run continues',
 			},
 			{
+				displayName: 'Max Requests per Second',
+				name: 'maxRequestsPerSecond',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 2 },
+				default: 0,
+				description:
+					'The most Infobip API calls the sweep makes per second (retries included), evenly spaced. Set it to your Infobip account\'s limit so no call is refused with 429; the Claim Settle Time is then lengthened by the pacing wait. 0: no limit.',
+			},
+			{
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',
@@ -229,6 +239,7 @@ const paramsSchema = z.object({
 	maxConversations: z.number().int('must be a whole number').min(1, 'must be at least 1'),
 	output: z.enum(['each', 'summary', 'both']),
 	pageSize: z.number().int('must be a whole number').min(1, 'must be at least 1').max(999, 'must be at most 999'),
+	maxRequestsPerSecond: z.number({ invalid_type_error: 'must be a number' }).finite().min(0, 'must be 0 (no limit) or more'),
 });
 type SweepParams = z.infer<typeof paramsSchema>;
 
@@ -246,6 +257,7 @@ const LABELS: Record<string, string> = {
 	maxConversations: 'Options → Max Conversations per Run',
 	output: 'Options → Output',
 	pageSize: 'Options → Page Size',
+	maxRequestsPerSecond: 'Options → Max Requests per Second',
 };
 
 function readParams(ctx: IExecuteFunctions, i: number): SweepParams {
@@ -268,6 +280,7 @@ function readParams(ctx: IExecuteFunctions, i: number): SweepParams {
 		maxConversations: options.maxConversations ?? 1000,
 		output: options.output ?? 'each',
 		pageSize: options.pageSize ?? 100,
+		maxRequestsPerSecond: options.maxRequestsPerSecond ?? 0,
 	};
 	const parsed = paramsSchema.safeParse(raw);
 	if (!parsed.success) {
@@ -354,6 +367,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		}
 	}
 	const acting = action !== 'report' && !p.dryRun;
+	// With "Max Requests per Second", a claim's read and write may each wait behind the other workers' calls for a
+	// start slot (at most `concurrency` slots): the settle time grows by twice that, so the claim rule below still
+	// holds for a claim written as fast as the API allows, and the wait after it still covers any rival's claim.
+	const pacingAllowanceMs = p.maxRequestsPerSecond > 0 ? Math.ceil(4 * p.concurrency * pacingIntervalMs(p.maxRequestsPerSecond)) : 0;
+	const settleMs = p.claimSettleMs + pacingAllowanceMs;
 	const timeoutMs = p.idleTimeoutMinutes * 60_000;
 	const runId = `${String(this.getExecutionId?.() ?? 'manual').replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${randomUUID().slice(0, 8)}`;
 	const clock = new ServerClock();
@@ -462,7 +480,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 				await call({ method: 'PATCH', path: metadataPath, body: { [p.claimKey]: claim } });
 				const writtenAt = performance.now();
 				// Fischer's condition: our write landed less than the settle time after the read that saw no claim
-				if (writtenAt - readStarted <= p.claimSettleMs / 2) {
+				if (writtenAt - readStarted <= settleMs / 2) {
 					return { stays: false, claimed: { conversation, lastMessage, item, idleMinutes, claim, writtenAt } };
 				}
 			}
@@ -471,7 +489,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			return { stays: true };
 		}
 		finish(item, 'skipped-claimed', {
-			reason: `the claim could not be written within half the Claim Settle Time (${p.claimSettleMs / 2} ms) in ${CLAIM_ATTEMPTS} attempts; left for a later run`,
+			reason: `the claim could not be written within half the Claim Settle Time (${settleMs / 2} ms) in ${CLAIM_ATTEMPTS} attempts; left for a later run`,
 		});
 		return { stays: true };
 	};
@@ -598,7 +616,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		if (claimed.length) {
 			// one wait for the whole page: each claim must stand the settle time after its write
 			const latest = Math.max(...claimed.map((c) => c.writtenAt));
-			await sleep(Math.max(0, latest + p.claimSettleMs - performance.now()));
+			await sleep(Math.max(0, latest + settleMs - performance.now()));
 			const remains = await mapBounded(claimed, p.concurrency, act);
 			claimed.forEach((c, k) => remains[k] && stay.push(String(c.conversation.id)));
 		}
@@ -668,6 +686,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		otherChannel,
 		limitReached,
 		pageReads,
+		...(pacingAllowanceMs ? { maxRequestsPerSecond: p.maxRequestsPerSecond, claimSettleMs: settleMs } : {}),
 		...(guardTripped ? { warning: 'The paging guard stopped the run early; the next run continues.' } : {}),
 		...(this.getInputData().length > 1 ? { note: `Ran once for ${this.getInputData().length} input items (parameters from the first).` } : {}),
 		durationMs: Date.now() - startedAt,
