@@ -35,10 +35,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+let databases = 0;
+
 /** The workflow row's staticData column: JSON text, or null before anything was saved. */
 export class WorkflowDatabase {
 	staticDataJson: string | null = null;
 	saves = 0;
+	/** The workflow's id: the same for every trigger served on this database, unique per database (per "n8n"). */
+	readonly workflowId = `wf-${++databases}`;
 
 	load(): IDataObject | null {
 		return this.staticDataJson === null ? null : (JSON.parse(this.staticDataJson) as IDataObject);
@@ -230,7 +234,7 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 			getNode: () => node,
 			getMode: () => 'webhook',
 			getWebhookName: () => webhookDescription.name,
-			getWorkflow: () => ({ id: 'wf-1', name: 'Trigger test workflow', active: true }),
+			getWorkflow: () => ({ id: db.workflowId, name: 'Trigger test workflow', active: true }),
 			getExecutionId: () => '',
 			getTimezone: () => 'UTC',
 			getRequestObject: () => req,
