@@ -21,6 +21,10 @@ export interface BotConfig {
 	redeliveryRate?: number;
 	/** Delay before a redelivery, in ms. Default 1000. */
 	redeliveryDelayMs?: number;
+	/** Attempts per delivery when the bot answers 5xx/429 or the connection fails. Default 3. */
+	deliveryAttempts?: number;
+	/** Wait before retry n is n × this, in ms. Default 50. */
+	deliveryRetryDelayMs?: number;
 }
 export interface FaultConfig {
 	latencyMs?: number;
@@ -72,7 +76,7 @@ export interface EmulatorState {
 	messages: Map<string, Message[]>;
 	metadata: Map<string, Record<string, string | number | boolean>>;
 	/** One entry per POST to the bot; `redelivery` marks the at-least-once repeats (bot.redeliveryRate). */
-	deliveries: Array<{ messageId: string; conversationId: string; status: number | 'error'; attempt: number; redelivery?: true }>;
+	deliveries: Array<{ messageId: string; conversationId: string; status: number | 'error'; attempt: number; redelivery?: true; detail?: string }>;
 	requests: Array<{ method: string; path: string; status: number; agentId?: string }>;
 	faultsInjected: Record<string, number>;
 }
@@ -342,11 +346,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		if (!bot.url) return;
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
 		if (bot.authHeaderValue) headers[(bot.authHeaderName ?? 'Authorization').toLowerCase()] = bot.authHeaderValue;
-		for (let attempt = 1; attempt <= 3; attempt++) {
+		const attempts = Math.max(1, bot.deliveryAttempts ?? 3);
+		for (let attempt = 1; attempt <= attempts; attempt++) {
 			try {
 				const res = await request(bot.url, { method: 'POST', headers, body: JSON.stringify(m) });
-				await res.body.dump();
-				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: res.statusCode, attempt, ...(redelivery ? { redelivery } : {}) });
+				// the start of a failed answer's body is kept (why the bot refused), a successful one is dropped
+				const detail = res.statusCode >= 300 ? (await res.body.text()).slice(0, 200) : (await res.body.dump(), undefined);
+				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: res.statusCode, attempt, ...(redelivery ? { redelivery } : {}), ...(detail ? { detail } : {}) });
 				if (res.statusCode < 300) {
 					if (!redelivery && bot.redeliveryRate && random() < bot.redeliveryRate) {
 						const again = new Promise((r) => setTimeout(r, bot.redeliveryDelayMs ?? 1000))
@@ -357,10 +363,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 					return;
 				}
 				if (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 429) return;
-			} catch {
-				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: 'error', attempt, ...(redelivery ? { redelivery } : {}) });
+			} catch (error) {
+				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: 'error', attempt, ...(redelivery ? { redelivery } : {}), detail: String((error as Error).message).slice(0, 200) });
 			}
-			await new Promise((r) => setTimeout(r, 50 * attempt));
+			if (attempt < attempts) await new Promise((r) => setTimeout(r, (bot.deliveryRetryDelayMs ?? 50) * attempt));
 		}
 	};
 

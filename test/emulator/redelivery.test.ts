@@ -104,6 +104,7 @@ describe('emulator: at-least-once delivery to the bot (bot.redeliveryRate)', () 
 		await emu.inbound({ from: 'c', to: 'b', channel: 'WHATSAPP', text: 'x' });
 		await emu.waitForIdle();
 		expect(emu.state.deliveries.map((d) => [d.status, d.attempt, d.redelivery ?? false])).toEqual([[401, 1, false]]);
+		expect(emu.state.deliveries[0].detail).toBeUndefined(); // the bot's 401 had an empty body
 
 		emu.state.deliveries.length = 0;
 		bot.setStatus(503);
@@ -119,6 +120,34 @@ describe('emulator: at-least-once delivery to the bot (bot.redeliveryRate)', () 
 			[200, false],
 			[200, true],
 		]);
+	});
+});
+
+describe('emulator: delivery retries (bot.deliveryAttempts, deliveryRetryDelayMs)', () => {
+	it('retries a 5xx as often as configured and keeps why the bot refused', async () => {
+		const bot = await botServer();
+		bot.setStatus(503);
+		const emu = await startEmulator({ bot: { url: bot.url, agentId: 'bot-1', deliveryAttempts: 5, deliveryRetryDelayMs: 10 } });
+		try {
+			await emu.inbound({ from: 'c', to: 'b', channel: 'WHATSAPP', text: 'x' });
+			await emu.waitForIdle();
+			expect(emu.state.deliveries.map((d) => [d.attempt, d.status])).toEqual([1, 2, 3, 4, 5].map((a) => [a, 503]));
+			expect(bot.received).toHaveLength(5);
+		} finally {
+			await emu.close();
+			await bot.close();
+		}
+	});
+
+	it('records a connection error with its message', async () => {
+		const emu = await startEmulator({ bot: { url: 'http://127.0.0.1:1/bot', agentId: 'bot-1', deliveryAttempts: 2, deliveryRetryDelayMs: 1 } });
+		try {
+			await emu.inbound({ from: 'c', to: 'b', channel: 'WHATSAPP', text: 'x' });
+			await emu.waitForIdle();
+			expect(emu.state.deliveries).toEqual([1, 2].map((attempt) => expect.objectContaining({ attempt, status: 'error', detail: expect.stringMatching(/ECONNREFUSED|connect/) })));
+		} finally {
+			await emu.close();
+		}
 	});
 });
 
