@@ -187,7 +187,18 @@ export class InfobipConversationsTrigger implements INodeType {
 			let credentials: ICredentialDataDecryptedObject | undefined;
 			try {
 				credentials = await this.getCredentials<ICredentialDataDecryptedObject>('infobipBotWebhookApi');
-			} catch {
+			} catch (error) {
+				// A credential is selected but could not be loaded (e.g. n8n's database is overloaded or unreachable):
+				// a temporary failure, answered 503 so Infobip delivers the message again later.
+				if (this.getNode().credentials?.infobipBotWebhookApi) {
+					this.logger.error(
+						`Infobip Conversations Trigger: could not load the Infobip Bot Webhook credential (${(error as Error).message}); request refused (503), Infobip retries it`,
+					);
+					return answer(503, {
+						error: 'credential_unavailable',
+						message: 'The trigger could not load its Infobip Bot Webhook credential right now; the message was not accepted, please retry',
+					});
+				}
 				credentials = undefined;
 			}
 			const expected = typeof credentials?.headerValue === 'string' ? credentials.headerValue : '';

@@ -106,6 +106,27 @@ describe('trigger deduplication under concurrent deliveries', () => {
 	});
 });
 
+describe('trigger when n8n cannot load its credential (database overloaded)', () => {
+	it('answers 503 so Infobip retries, logs the cause, starts nothing', async () => {
+		const t = await serveTrigger({
+			node: new InfobipConversationsTrigger(),
+			credentials: CREDENTIALS,
+			credentialsError: new Error('timeout exceeded when trying to connect'),
+		});
+		try {
+			const [r] = await postOverlapping(t.url, [JSON.stringify(inbound({ id: 'db-down' }))]);
+			expect(r.status).toBe(503);
+			expect(r.json).toEqual({ error: 'credential_unavailable', message: expect.stringMatching(/could not load its Infobip Bot Webhook credential right now/) });
+			expect(t.executions).toHaveLength(0);
+			expect(t.db.saves).toBe(0);
+			expect(t.logs.join('\n')).toMatch(/error: Infobip Conversations Trigger: could not load the Infobip Bot Webhook credential \(timeout exceeded when trying to connect\); request refused \(503\)/);
+			expect(t.logs.join('\n')).not.toContain(SECRET);
+		} finally {
+			await t.close();
+		}
+	});
+});
+
 describe('checkAndRecord with entries accepted elsewhere in the process', () => {
 	const t0 = Date.UTC(2024, 4, 1, 10, 0, 0);
 	const opts = { ttlMs: 3600_000, maxEntries: 4 };
