@@ -14,6 +14,17 @@ export interface BotConfig {
 	authHeaderValue?: string;
 	agentId?: string;
 	sessionTimeoutSeconds?: number;
+	/**
+	 * At-least-once delivery, as Infobip does it: after a delivery the bot answered with 2xx, the same message
+	 * (same id and body) is sent again with this probability (0–1), `redeliveryDelayMs` later. Default 0.
+	 */
+	redeliveryRate?: number;
+	/** Delay before a redelivery, in ms. Default 1000. */
+	redeliveryDelayMs?: number;
+	/** Attempts per delivery when the bot answers 5xx/429 or the connection fails. Default 3. */
+	deliveryAttempts?: number;
+	/** Wait before retry n is n × this, in ms. Default 50. */
+	deliveryRetryDelayMs?: number;
 }
 export interface FaultConfig {
 	latencyMs?: number;
@@ -29,6 +40,8 @@ export interface FaultConfig {
 	rateLimitRate?: number;
 	retryAfterSeconds?: number;
 	dropRate?: number;
+	/** The request is processed (state changes), then the connection is dropped before the answer is sent. */
+	dropResponseRate?: number;
 }
 export interface EmulatorOptions {
 	port?: number;
@@ -70,7 +83,8 @@ export interface EmulatorState {
 	conversations: Map<string, Conversation>;
 	messages: Map<string, Message[]>;
 	metadata: Map<string, Record<string, string | number | boolean>>;
-	deliveries: Array<{ messageId: string; conversationId: string; status: number | 'error'; attempt: number }>;
+	/** One entry per POST to the bot; `redelivery` marks the at-least-once repeats (bot.redeliveryRate). */
+	deliveries: Array<{ messageId: string; conversationId: string; status: number | 'error'; attempt: number; redelivery?: true; detail?: string }>;
 	/** `at`: when the request arrived (epoch ms, real time) */
 	requests: Array<{ method: string; path: string; status: number; agentId?: string; at: number }>;
 	faultsInjected: Record<string, number>;
@@ -350,20 +364,31 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		activity.push({ t: Date.parse(m.createdAt), id: m.conversationId });
 	};
 
-	const deliver = async (m: Message) => {
+	const deliver = async (m: Message, redelivery = false): Promise<void> => {
 		if (!bot.url) return;
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
 		if (bot.authHeaderValue) headers[(bot.authHeaderName ?? 'Authorization').toLowerCase()] = bot.authHeaderValue;
-		for (let attempt = 1; attempt <= 3; attempt++) {
+		const attempts = Math.max(1, bot.deliveryAttempts ?? 3);
+		for (let attempt = 1; attempt <= attempts; attempt++) {
 			try {
 				const res = await request(bot.url, { method: 'POST', headers, body: JSON.stringify(m) });
-				await res.body.dump();
-				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: res.statusCode, attempt });
-				if (res.statusCode < 300 || (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 429)) return;
-			} catch {
-				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: 'error', attempt });
+				// the start of a failed answer's body is kept (why the bot refused), a successful one is dropped
+				const detail = res.statusCode >= 300 ? (await res.body.text()).slice(0, 200) : (await res.body.dump(), undefined);
+				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: res.statusCode, attempt, ...(redelivery ? { redelivery } : {}), ...(detail ? { detail } : {}) });
+				if (res.statusCode < 300) {
+					if (!redelivery && bot.redeliveryRate && random() < bot.redeliveryRate) {
+						const again = new Promise((r) => setTimeout(r, bot.redeliveryDelayMs ?? 1000))
+							.then(() => deliver(m, true))
+							.finally(() => pending.delete(again));
+						pending.add(again);
+					}
+					return;
+				}
+				if (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 429) return;
+			} catch (error) {
+				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: 'error', attempt, ...(redelivery ? { redelivery } : {}), detail: String((error as Error).message).slice(0, 200) });
 			}
-			await new Promise((r) => setTimeout(r, 50 * attempt));
+			if (attempt < attempts) await new Promise((r) => setTimeout(r, (bot.deliveryRetryDelayMs ?? 50) * attempt));
 		}
 	};
 
@@ -693,6 +718,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 						throw new HttpError(500, 'Something went wrong. Please contact support.', 'GENERAL_ERROR');
 					}
 					const [s, b] = await api(method, url.pathname, url.searchParams, body, req);
+					if (faults.dropResponseRate && random() < faults.dropResponseRate) {
+						countFault('dropResponse');
+						status = 0;
+						return req.socket.destroy();
+					}
 					send(res, (status = s), b);
 				} catch (error) {
 					const e = error instanceof HttpError ? error : new HttpError(500, 'Something went wrong. Please contact support.', 'GENERAL_ERROR');

@@ -12,7 +12,7 @@ import type {
 import { CHANNELS } from '../InfobipConversations/actions/message/send.operation';
 import { DEFAULT_HEADER_NAME, verifyHeader } from './helpers/auth';
 import { discardBody, parseJson, readBody, type BodySource } from './helpers/body';
-import { STORE_KEY, checkAndRecord } from './helpers/dedupe';
+import { STORE_KEY, acceptedInProcess, checkAndRecord, rememberAccepted } from './helpers/dedupe';
 import { buildItem, ignoreReason, resolveSettings } from './helpers/item';
 import { parseInboundMessage } from './helpers/payload';
 import { sendJson } from './helpers/respond';
@@ -187,7 +187,18 @@ export class InfobipConversationsTrigger implements INodeType {
 			let credentials: ICredentialDataDecryptedObject | undefined;
 			try {
 				credentials = await this.getCredentials<ICredentialDataDecryptedObject>('infobipBotWebhookApi');
-			} catch {
+			} catch (error) {
+				// A credential is selected but could not be loaded (e.g. n8n's database is overloaded or unreachable):
+				// a temporary failure, answered 503 so Infobip delivers the message again later.
+				if (this.getNode().credentials?.infobipBotWebhookApi) {
+					this.logger.error(
+						`Infobip Conversations Trigger: could not load the Infobip Bot Webhook credential (${(error as Error).message}); request refused (503), Infobip retries it`,
+					);
+					return answer(503, {
+						error: 'credential_unavailable',
+						message: 'The trigger could not load its Infobip Bot Webhook credential right now; the message was not accepted, please retry',
+					});
+				}
 				credentials = undefined;
 			}
 			const expected = typeof credentials?.headerValue === 'string' ? credentials.headerValue : '';
@@ -239,12 +250,13 @@ export class InfobipConversationsTrigger implements INodeType {
 		const reason = ignoreReason(message, settings);
 		if (reason) return answer(200, { status: 'ignored', messageId: message.id, reason });
 
-		// 6. Deduplication by message id, in workflow static data (n8n saves it right after webhook() returns).
+		// 6. Deduplication by message id, in workflow static data (n8n saves it right after webhook() returns),
+		// merged with the ids this process accepted while other calls were in flight (see acceptedInProcess).
 		const staticData = this.getWorkflowStaticData('node');
-		const decision = checkAndRecord(staticData[STORE_KEY], message.id, Date.now(), {
-			ttlMs: settings.dedupeTtlMs,
-			maxEntries: settings.dedupeMaxEntries,
-		});
+		const scope = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id}`;
+		const dedupe = { ttlMs: settings.dedupeTtlMs, maxEntries: settings.dedupeMaxEntries };
+		const now = Date.now();
+		const decision = checkAndRecord(staticData[STORE_KEY], message.id, now, dedupe, acceptedInProcess(scope));
 		if (decision.duplicate) {
 			return answer(200, {
 				status: 'duplicate',
@@ -252,7 +264,10 @@ export class InfobipConversationsTrigger implements INodeType {
 				firstAcceptedAt: new Date(decision.firstSeenAt).toISOString(),
 			});
 		}
-		if (decision.store) staticData[STORE_KEY] = decision.store as unknown as IDataObject;
+		if (decision.store) {
+			staticData[STORE_KEY] = decision.store as unknown as IDataObject;
+			rememberAccepted(scope, decision.store.entries[decision.store.entries.length - 1], now, dedupe);
+		}
 
 		// 7. Accept. The trigger answers itself and hands n8n the item: with `noWebhookResponse` n8n saves the
 		// static data as soon as webhook() returns, then starts (or enqueues) the execution. Returning only

@@ -81,6 +81,18 @@ process.once('exit', () => {
 	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
+/** SIGTERM, then SIGKILL after 20 s. */
+async function stopChild(child) {
+	if (!child || child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	const done = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
+	if (!done) {
+		child.kill('SIGKILL');
+		await exited;
+	}
+}
+
 class N8nInstance {
 	/**
 	 * @param {ReturnType<typeof ensureN8n>} install
@@ -98,6 +110,8 @@ class N8nInstance {
 		this.child = undefined;
 		/** @type {string[]} */
 		this.output = [];
+		/** @type {Array<{ index: number, child: import('node:child_process').ChildProcess, output: string[] }>} */
+		this.workers = [];
 	}
 
 	get url() {
@@ -163,6 +177,13 @@ class N8nInstance {
 		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
+	/** Imports several workflow exports (each needs an id) with one CLI call. */
+	async importWorkflows(workflows) {
+		const file = path.join(this.userFolder, `workflows-${Date.now()}.json`);
+		fs.writeFileSync(file, JSON.stringify(workflows.map((w) => ({ active: false, settings: {}, ...w }))));
+		await this.cli(['import:workflow', `--input=${file}`]);
+	}
+
 	/** Activates (1.x) / publishes (2.x) an imported workflow; takes effect at the next start. */
 	async activate(id) {
 		if (this.install.major >= 2) await this.cli(['publish:workflow', `--id=${id}`]);
@@ -215,19 +236,22 @@ class N8nInstance {
 	}
 
 	async stop() {
-		const child = this.child;
-		if (!child || child.exitCode !== null) return;
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGTERM');
-		const done = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
-		if (!done) {
-			child.kill('SIGKILL');
-			await exited;
-		}
+		await Promise.all(this.workers.map((w) => stopChild(w.child)));
+		await stopChild(this.child);
 	}
 
-	/** Runs a read-only SQL query on n8n's own sqlite database (with n8n's sqlite3 module). */
+	/** n8n's database: 'postgresdb' when started with DB_TYPE=postgresdb in `options.env`, else 'sqlite'. */
+	get dbType() {
+		return this.extraEnv.DB_TYPE === 'postgresdb' ? 'postgresdb' : 'sqlite';
+	}
+
+	/**
+	 * Runs a read-only SQL query on n8n's own database — sqlite (n8n's sqlite3 module) or PostgreSQL (n8n's pg
+	 * module, connection from DB_POSTGRESDB_* in `options.env`). Write the SQL in that database's dialect
+	 * (PostgreSQL: "quotedCamelCase" columns, $1 parameters).
+	 */
 	async query(sql, params = []) {
+		if (this.dbType === 'postgresdb') return await this.queryPostgres(sql, params);
 		const script = `
 			const sqlite3 = require(${JSON.stringify(path.join(this.install.dir, 'node_modules/sqlite3'))});
 			const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
@@ -243,6 +267,14 @@ class N8nInstance {
 
 	/** Rows of execution_entity (id, workflowId, status, mode, finished), oldest first. */
 	async executions(workflowId) {
+		if (this.dbType === 'postgresdb') {
+			return /** @type {Array<{id: number|string, workflowId: string, status: string, mode: string, finished: number}>} */ (
+				await this.query(
+					`SELECT id, "workflowId", status, mode, finished FROM execution_entity${workflowId ? ' WHERE "workflowId" = $1' : ''} ORDER BY id`,
+					workflowId ? [workflowId] : [],
+				)
+			);
+		}
 		return /** @type {Array<{id: number|string, workflowId: string, status: string, mode: string, finished: number}>} */ (
 			await this.query(
 				`SELECT id, workflowId, status, mode, finished FROM execution_entity${workflowId ? ' WHERE workflowId = ?' : ''} ORDER BY id`,
@@ -253,11 +285,84 @@ class N8nInstance {
 
 	/** All stored run data of a workflow's executions as one string (for secret scans and assertions). */
 	async executionDataText(workflowId) {
-		const rows = await this.query(
-			'SELECT d.data AS data FROM execution_data d JOIN execution_entity e ON e.id = d.executionId' + (workflowId ? ' WHERE e.workflowId = ?' : ''),
-			workflowId ? [workflowId] : [],
-		);
-		return rows.map((r) => String(r.data)).join('\n');
+		return (await this.executionData(workflowId)).map((r) => r.data).join('\n');
+	}
+
+	/** Stored run data per execution ({id, data}: n8n's serialized run data), oldest first; all workflows without an id. */
+	async executionData(workflowId) {
+		const pg = this.dbType === 'postgresdb';
+		const sql =
+			(pg
+				? 'SELECT d."executionId" AS id, d.data AS data FROM execution_data d JOIN execution_entity e ON e.id = d."executionId"'
+				: 'SELECT d.executionId AS id, d.data AS data FROM execution_data d JOIN execution_entity e ON e.id = d.executionId') +
+			(workflowId ? (pg ? ' WHERE e."workflowId" = $1' : ' WHERE e.workflowId = ?') : '') +
+			' ORDER BY e.id';
+		const rows = await this.query(sql, workflowId ? [workflowId] : []);
+		return rows.map((r) => ({ id: r.id, data: String(r.data) }));
+	}
+
+	/** @private */
+	async queryPostgres(sql, params) {
+		const e = this.extraEnv;
+		const script = `
+			const { Client } = require(${JSON.stringify(path.join(this.install.dir, 'node_modules/pg'))});
+			const client = new Client(JSON.parse(process.argv[1]));
+			client.connect()
+				.then(() => client.query(process.argv[2], JSON.parse(process.argv[3])))
+				.then((r) => { process.stdout.write(JSON.stringify(r.rows)); return client.end(); })
+				.catch((err) => { console.error(err.message); process.exit(1); });`;
+		const connection = {
+			host: e.DB_POSTGRESDB_HOST || '127.0.0.1',
+			port: Number(e.DB_POSTGRESDB_PORT || 5432),
+			database: e.DB_POSTGRESDB_DATABASE,
+			user: e.DB_POSTGRESDB_USER,
+			password: e.DB_POSTGRESDB_PASSWORD,
+		};
+		const { stdout } = await run(this.install.nodeBin, ['-e', script, JSON.stringify(connection), sql, JSON.stringify(params)], {
+			maxBuffer: 512 * 1024 * 1024,
+		});
+		return /** @type {any[]} */ (JSON.parse(stdout || '[]'));
+	}
+
+	/**
+	 * Starts an `n8n worker` (queue mode: EXECUTIONS_MODE=queue and the Redis/database settings in `options.env`)
+	 * with its own task-broker and health ports; resolves when it is ready. Its log lines are in `worker.output`.
+	 * Stopped by stop().
+	 */
+	async startWorker({ concurrency = 10, timeoutMs = 180_000 } = {}) {
+		const index = this.workers.length + 1;
+		const env = {
+			...this.env,
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+		};
+		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'worker', `--concurrency=${concurrency}`], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		/** @type {{ index: number, child: import('node:child_process').ChildProcess, output: string[] }} */
+		const worker = { index, child, output: [] };
+		this.workers.push(worker);
+		children.add(child);
+		child.once('exit', () => children.delete(child));
+		const onData = (/** @type {Buffer} */ chunk) => {
+			for (const line of chunk.toString('utf8').split('\n')) {
+				if (!line.trim()) continue;
+				worker.output.push(line);
+				if (worker.output.length > 50_000) worker.output.splice(0, 10_000);
+				this.log(`[worker ${index}] ${line}`);
+			}
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const code = await Promise.race([exited, sleep(250).then(() => 'running')]);
+			if (code !== 'running') throw new Error(`n8n worker ${index} exited with code ${code} while starting:\n${worker.output.slice(-20).join('\n')}`);
+			if (worker.output.some((l) => /n8n worker is now ready/.test(l))) return worker;
+		}
+		throw new Error(`n8n worker ${index} did not start within ${timeoutMs / 1000} s:\n${worker.output.slice(-20).join('\n')}`);
 	}
 
 	/** Waits until `predicate(rows)` holds for the workflow's executions (all finished), or throws. */

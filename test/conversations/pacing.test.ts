@@ -48,7 +48,11 @@ afterEach(() => {
 	nock.cleanAll();
 	sleepMock.mockClear();
 });
-afterAll(() => nock.enableNetConnect());
+// jest runs every file of a small machine in one process: nock's interception of http must end with this file
+afterAll(() => {
+	nock.enableNetConnect();
+	nock.restore();
+});
 
 describe('RequestPacer', () => {
 	it('spaces calls evenly, 5 % wider than 1/limit, in the order they ask', async () => {

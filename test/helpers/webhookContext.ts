@@ -35,10 +35,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+let databases = 0;
+
 /** The workflow row's staticData column: JSON text, or null before anything was saved. */
 export class WorkflowDatabase {
 	staticDataJson: string | null = null;
 	saves = 0;
+	/** The workflow's id: the same for every trigger served on this database, unique per database (per "n8n"). */
+	readonly workflowId = `wf-${++databases}`;
 
 	load(): IDataObject | null {
 		return this.staticDataJson === null ? null : (JSON.parse(this.staticDataJson) as IDataObject);
@@ -83,6 +87,8 @@ export interface ServeTriggerOptions {
 	/** For request number `n`: true = everything happens as usual (static data saved, execution started) but the
 	 * answer never reaches the client — the connection is dropped instead (a timeout or network failure). */
 	loseAnswer?: (n: number) => boolean;
+	/** getCredentials throws this for a credential that is selected on the node (e.g. a database timeout). */
+	credentialsError?: Error;
 }
 
 export interface ServedTrigger {
@@ -196,6 +202,8 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 			position: [0, 0],
 			parameters: {},
 			webhookId: 'test-webhook-id',
+			// the credentials selected on the node (by reference, as n8n stores them)
+			credentials: Object.fromEntries(Object.keys(options.credentials ?? {}).map((type) => [type, { id: `cred-${type}`, name: type }])),
 		};
 		node.parameters =
 			(NodeHelpers.getNodeParameters(description.properties, (options.parameters ?? {}) as INodeParameters, true, false, node, description) ?? {}) as INodeParameters;
@@ -230,7 +238,7 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 			getNode: () => node,
 			getMode: () => 'webhook',
 			getWebhookName: () => webhookDescription.name,
-			getWorkflow: () => ({ id: 'wf-1', name: 'Trigger test workflow', active: true }),
+			getWorkflow: () => ({ id: db.workflowId, name: 'Trigger test workflow', active: true }),
 			getExecutionId: () => '',
 			getTimezone: () => 'UTC',
 			getRequestObject: () => req,
@@ -244,6 +252,7 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 				return value === undefined ? fallback : value;
 			},
 			async getCredentials(type: string) {
+				if (options.credentialsError && node.credentials?.[type]) throw options.credentialsError;
 				const c = options.credentials?.[type];
 				if (!c) throw new Error(`Node "${node.name}" does not have any credentials of type "${type}" set`);
 				return { ...c };

@@ -188,7 +188,8 @@ export interface OutboundMessage {
 	content: IDataObject;
 	/**
 	 * Earliest server time (ms) the message can carry, used to recognise it after an ambiguous failure.
-	 * Default: 5 s before the local clock at the start of the send.
+	 * Default: 5 s before the local clock at the start of the send. The Send operation also bounds it by the
+	 * time of the customer message it answers (answeredMessageTime).
 	 */
 	notBefore?: number;
 }
@@ -239,5 +240,20 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const contentType = this.getNodeParameter('contentType', i, 'TEXT') as ContentType;
 	const content = buildContent(this, i, contentType);
 	const agentId = await resolveAgentId(this, i);
-	return [await sendMessage.call(this, { conversationId, agentId, from, to, channel, contentType, content })];
+	// strictly after the answered message: an earlier reply created in the same millisecond is not this one
+	const notBefore = Math.max(Date.now() - 5000, answeredMessageTime(this.getInputData()[i]?.json, conversationId) + 1);
+	return [await sendMessage.call(this, { conversationId, agentId, from, to, channel, contentType, content, notBefore })];
+}
+
+/**
+ * When the input item is the customer message this send answers (an Infobip Conversations Trigger item, or the
+ * message itself: INBOUND, same conversation, with `createdAt`), the reply cannot be older than that message.
+ * That time comes from Infobip's clock, like the `createdAt` of the messages the lookup after an ambiguous failure
+ * compares, so an identical earlier reply (a bot that often says the same thing) is never mistaken for this one.
+ * Otherwise -Infinity: only the local clock bound applies.
+ */
+export function answeredMessageTime(item: IDataObject | undefined, conversationId: string): number {
+	if (!item || item.direction !== 'INBOUND' || item.conversationId !== conversationId) return -Infinity;
+	const at = typeof item.createdAt === 'string' ? Date.parse(item.createdAt) : NaN;
+	return Number.isFinite(at) ? at : -Infinity;
 }

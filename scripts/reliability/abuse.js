@@ -1,0 +1,155 @@
+// @ts-check
+/**
+ * Part 1 — hostile and broken requests to the trigger's production URL. Each kind has the status the trigger
+ * (or n8n in front of it) must answer; the harness sends at least `total` requests, round-robin over the kinds, a
+ * few at a time on fresh connections, and afterwards counts the workflow's executions in n8n's database: zero.
+ */
+const http = require('node:http');
+const zlib = require('node:zlib');
+const { randomUUID } = require('node:crypto');
+
+/** One request on a fresh connection. `chunks`: chunked transfer (no Content-Length), stops once answered. */
+function send(url, { method = 'POST', headers = {}, body, chunks }) {
+	return new Promise((resolve) => {
+		const req = http.request(url, { method, agent: false, headers });
+		let status;
+		let text = '';
+		let answered = false;
+		const finish = (/** @type {string | undefined} */ error) => {
+			if (answered) return;
+			answered = true;
+			resolve({ status, text, error });
+		};
+		req.on('response', (res) => {
+			status = res.statusCode;
+			res.setEncoding('utf8');
+			res.on('data', (c) => (text += c));
+			res.on('end', () => finish());
+			res.on('error', () => finish());
+		});
+		// a server that answers early may close the connection while we still write: the answer counts
+		req.on('error', (e) => (status !== undefined ? finish() : setTimeout(() => finish(e.message), 50)));
+		req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+		if (chunks) {
+			let i = 0;
+			const pump = () => {
+				while (i < chunks.length && status === undefined) {
+					if (!req.write(chunks[i++])) return void req.once('drain', pump);
+				}
+				req.end();
+			};
+			pump();
+		} else {
+			req.end(body);
+		}
+	});
+}
+
+/**
+ * The kinds of bad request and what each must get. `secret` is the trigger's expected header value.
+ * Every kind except the 401s carries the right secret, so each check is reached on its own.
+ */
+function kinds(secret, maxBodyBytes) {
+	const good = () => ({
+		conversationId: randomUUID(),
+		id: randomUUID(),
+		from: '385911234567',
+		to: '447860099299',
+		channel: 'WHATSAPP',
+		direction: 'INBOUND',
+		contentType: 'TEXT',
+		content: { text: 'hello' },
+		createdAt: new Date().toISOString(),
+	});
+	const json = { 'content-type': 'application/json' };
+	const auth = { ...json, authorization: secret };
+	const without = (field) => {
+		const m = good();
+		delete m[field];
+		return JSON.stringify(m);
+	};
+	const big = (n) => JSON.stringify({ ...good(), content: { text: 'x'.repeat(n) } });
+	/** @type {Array<{ kind: string, group: string, expect: number, field?: string, make: () => any }>} */
+	const list = [
+		// unauthorised (checked before anything else, whatever the body)
+		{ kind: 'no authorization header', group: 'unauthorised', expect: 401, make: () => ({ headers: json, body: JSON.stringify(good()) }) },
+		{ kind: 'wrong authorization value', group: 'unauthorised', expect: 401, make: () => ({ headers: { ...json, authorization: 'Bearer not-the-secret' }, body: JSON.stringify(good()) }) },
+		{ kind: 'secret without its last character', group: 'unauthorised', expect: 401, make: () => ({ headers: { ...json, authorization: secret.slice(0, -1) }, body: JSON.stringify(good()) }) },
+		{ kind: 'secret with an extra character', group: 'unauthorised', expect: 401, make: () => ({ headers: { ...json, authorization: `${secret}x` }, body: JSON.stringify(good()) }) },
+		{ kind: 'secret in other letter case', group: 'unauthorised', expect: 401, make: () => ({ headers: { ...json, authorization: secret.toUpperCase() }, body: JSON.stringify(good()) }) },
+		{ kind: 'secret under another header name', group: 'unauthorised', expect: 401, make: () => ({ headers: { ...json, 'x-api-key': secret }, body: JSON.stringify(good()) }) },
+		{ kind: 'secret as a query parameter', group: 'unauthorised', expect: 401, make: () => ({ query: `?authorization=${encodeURIComponent(secret)}`, headers: json, body: JSON.stringify(good()) }) },
+		{ kind: 'no header, malformed JSON', group: 'unauthorised', expect: 401, make: () => ({ headers: json, body: '{"conversationId": ' }) },
+		{ kind: 'no header, oversized body', group: 'unauthorised', expect: 401, make: () => ({ headers: json, body: big(maxBodyBytes + 1024) }) },
+		// malformed
+		{ kind: 'malformed JSON (truncated)', group: 'malformed', expect: 400, make: () => ({ headers: auth, body: JSON.stringify(good()).slice(0, 40) }) },
+		{ kind: 'malformed JSON (trailing garbage)', group: 'malformed', expect: 400, make: () => ({ headers: auth, body: `${JSON.stringify(good())}}}` }) },
+		{ kind: 'empty body', group: 'malformed', expect: 400, make: () => ({ headers: auth, body: '' }) },
+		{ kind: 'binary garbage', group: 'malformed', expect: 400, make: () => ({ headers: auth, body: Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7b, 0x22]) }) },
+		{ kind: 'broken gzip stream', group: 'malformed', expect: 400, make: () => ({ headers: { ...auth, 'content-encoding': 'gzip' }, body: Buffer.from('not gzip at all') }) },
+		// wrong content types (the body is what such a client sends)
+		{ kind: 'form-urlencoded body', group: 'wrong content type', expect: 400, make: () => ({ headers: { authorization: secret, 'content-type': 'application/x-www-form-urlencoded' }, body: 'conversationId=c1&id=m1&direction=INBOUND' }) },
+		{ kind: 'multipart/form-data body', group: 'wrong content type', expect: 400, make: () => ({ headers: { authorization: secret, 'content-type': 'multipart/form-data; boundary=XyZ' }, body: '--XyZ\r\nContent-Disposition: form-data; name="id"\r\n\r\nm1\r\n--XyZ--\r\n' }) },
+		{ kind: 'XML body', group: 'wrong content type', expect: 400, make: () => ({ headers: { authorization: secret, 'content-type': 'application/xml' }, body: '<message><id>m1</id></message>' }) },
+		{ kind: 'text/plain sentence', group: 'wrong content type', expect: 400, make: () => ({ headers: { authorization: secret, 'content-type': 'text/plain' }, body: 'hello bot' }) },
+		{ kind: 'unsupported Content-Encoding', group: 'wrong content type', expect: 415, make: () => ({ headers: { ...auth, 'content-encoding': 'compress' }, body: JSON.stringify(good()) }) },
+		// wrong shapes
+		{ kind: 'JSON array', group: 'wrong shape', expect: 400, field: '(body)', make: () => ({ headers: auth, body: JSON.stringify([good()]) }) },
+		{ kind: 'JSON string', group: 'wrong shape', expect: 400, field: '(body)', make: () => ({ headers: auth, body: '"INBOUND"' }) },
+		{ kind: 'JSON null', group: 'wrong shape', expect: 400, field: '(body)', make: () => ({ headers: auth, body: 'null' }) },
+		{ kind: 'empty object', group: 'wrong shape', expect: 400, field: 'conversationId', make: () => ({ headers: auth, body: '{}' }) },
+		...['conversationId', 'id', 'from', 'to', 'channel', 'direction', 'contentType', 'content', 'createdAt'].map((field) => ({
+			kind: `missing ${field}`,
+			group: 'wrong shape',
+			expect: 400,
+			field,
+			make: () => ({ headers: auth, body: without(field) }),
+		})),
+		{ kind: 'conversationId is a number', group: 'wrong shape', expect: 400, field: 'conversationId', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), conversationId: 42 }) }) },
+		{ kind: 'empty message id', group: 'wrong shape', expect: 400, field: 'id', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), id: '' }) }) },
+		{ kind: 'content is a string', group: 'wrong shape', expect: 400, field: 'content', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), content: 'hello' }) }) },
+		{ kind: 'TEXT without content.text', group: 'wrong shape', expect: 400, field: 'content.text', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), content: { caption: 'x' } }) }) },
+		{ kind: 'OUTBOUND direction (the bot\'s own message)', group: 'wrong shape', expect: 400, field: 'direction', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), direction: 'OUTBOUND' }) }) },
+		{ kind: 'lower-case inbound direction', group: 'wrong shape', expect: 400, field: 'direction', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), direction: 'inbound' }) }) },
+		// oversized
+		{ kind: 'oversized, by Content-Length', group: 'oversized', expect: 413, make: () => ({ headers: auth, body: big(maxBodyBytes + 1024) }) },
+		{ kind: 'oversized, chunked (no Content-Length)', group: 'oversized', expect: 413, make: () => ({ headers: { ...auth, 'transfer-encoding': 'chunked' }, chunks: Array.from({ length: Math.ceil((maxBodyBytes * 2) / 16384) }, () => Buffer.alloc(16384, 0x20)) }) },
+		{ kind: 'oversized after gunzip (zip bomb)', group: 'oversized', expect: 413, make: () => ({ headers: { ...auth, 'content-encoding': 'gzip' }, body: zlib.gzipSync(Buffer.alloc(maxBodyBytes * 8, 0x20)) }) },
+		// not the webhook's method: n8n answers before the trigger
+		{ kind: 'GET instead of POST', group: 'wrong method', expect: 404, make: () => ({ method: 'GET', headers: { authorization: secret } }) },
+		{ kind: 'PUT instead of POST', group: 'wrong method', expect: 404, make: () => ({ method: 'PUT', headers: auth, body: JSON.stringify(good()) }) },
+	];
+	return list;
+}
+
+/**
+ * Sends at least `total` bad requests (every kind at least once, round-robin), `concurrency` at a time.
+ * Returns per-kind counts of the statuses received and the bodies (for the secret scan).
+ */
+async function runAbuse({ url, secret, total = 1200, concurrency = 8, maxBodyBytes = 256 * 1024, onAnswer = (_text) => {} }) {
+	const list = kinds(secret, maxBodyBytes);
+	const jobs = Array.from({ length: Math.max(total, list.length) }, (_, i) => list[i % list.length]);
+	/** @type {Map<string, { kind: string, group: string, expect: number, sent: number, ok: number, statuses: Record<string, number>, fieldNamed: number, field?: string, sample?: string }>} */
+	const results = new Map(list.map((k) => [k.kind, { kind: k.kind, group: k.group, expect: k.expect, field: k.field, sent: 0, ok: 0, statuses: {}, fieldNamed: 0 }]));
+	let next = 0;
+	const started = Date.now();
+	const worker = async () => {
+		while (next < jobs.length) {
+			const k = jobs[next++];
+			const spec = k.make();
+			const answer = await send(url + (spec.query ?? ''), spec);
+			const r = /** @type {NonNullable<ReturnType<typeof results.get>>} */ (results.get(k.kind));
+			r.sent++;
+			const key = answer.status === undefined ? `error: ${answer.error}` : String(answer.status);
+			r.statuses[key] = (r.statuses[key] ?? 0) + 1;
+			if (answer.status === k.expect) r.ok++;
+			else r.sample ??= `${key} ${answer.text.slice(0, 200)}`;
+			if (k.field && answer.text.includes(`"field":${JSON.stringify(k.field)}`)) r.fieldNamed++;
+			onAnswer(answer.text);
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	return { sent: jobs.length, durationMs: Date.now() - started, kinds: [...results.values()] };
+}
+
+module.exports = { runAbuse, kinds, send };
