@@ -270,6 +270,20 @@ describe('preview mode', () => {
 		expect(server.requests).toHaveLength(0);
 	});
 
+	it('needs no Webhook URL (optional in Preview, required in Fetch): request.url is then null', async () => {
+		const { item } = await run({ mode: 'preview', url: '', sampleResponse: '{"a":1}', portalData: '{}', cardTemplate: '{{ response.a }} [{{ request.url }}]' });
+		expect(html(item)).toBe('1 []');
+		expect(item.json.request).toMatchObject({ url: null, status: 200 });
+		expect(server.requests).toHaveLength(0);
+		const urls = new InfobipContextCard().description.properties.filter((p) => p.name === 'url');
+		expect(urls.map((p) => [p.displayOptions?.show?.mode, p.required ?? false])).toEqual([
+			[['fetch'], true],
+			[['preview'], false],
+		]);
+		const { error } = await runError({ mode: 'fetch', url: '   ' });
+		expect(error.message).toMatch(/Webhook URL is empty/);
+	});
+
 	it('invalid sample JSON is a clear error', async () => {
 		const { error } = await runError({ mode: 'preview', sampleResponse: '{nope', portalData: '{}' });
 		expect(error.message).toMatch(/^"Sample Response" is not valid JSON/);

@@ -44,7 +44,7 @@ type ResponseFormat = 'auto' | 'json' | 'text';
 
 interface RequestInfo {
 	method: string;
-	url: string;
+	url: string | null;
 	status: number | null;
 	durationMs: number;
 	fromCache: boolean;
@@ -181,7 +181,7 @@ async function processItem(this: IExecuteFunctions, i: number, item: INodeExecut
 	const cacheTtlMs = clampNumber(options.cacheTtl, 0, 0, 30 * 24 * 3600) * 1000;
 
 	let conversation: ConversationVars;
-	let urlTpl: CompiledTemplate;
+	let urlTpl: CompiledTemplate | undefined;
 	let origin: string;
 	const headerTpls: Array<{ name: string; tpl: CompiledTemplate }> = [];
 	let bodyTpl: CompiledTemplate | undefined;
@@ -206,8 +206,10 @@ async function processItem(this: IExecuteFunctions, i: number, item: INodeExecut
 			conversation = conversationFromItem(item.json);
 		}
 
-		origin = templateOrigin(urlTemplate);
-		urlTpl = prepare(options.encodeUrlVariables === false ? 'urlRaw' : 'url', urlTemplate.trim(), 'url', 'Webhook URL');
+		// Preview calls nothing, so its URL is optional: without one, request.url is null
+		const withUrl = mode !== 'preview' || urlTemplate.trim() !== '';
+		origin = withUrl ? templateOrigin(urlTemplate) : '';
+		urlTpl = withUrl ? prepare(options.encodeUrlVariables === false ? 'urlRaw' : 'url', urlTemplate.trim(), 'url', 'Webhook URL') : undefined;
 		if (this.getNodeParameter('sendHeaders', i, false)) {
 			const rows = ((this.getNodeParameter('headers', i, {}) as IDataObject).header ?? []) as Array<{ name?: string; value?: string }>;
 			for (const row of rows) {
@@ -227,7 +229,7 @@ async function processItem(this: IExecuteFunctions, i: number, item: INodeExecut
 		if (fallbackText.trim()) fallbackTpl = prepare('html', fallbackText, 'fallback', 'Fallback Card');
 
 		const scope = { conversation };
-		url = checkRenderedUrl(render(urlTpl, scope, 'Webhook URL'), origin);
+		url = urlTpl ? checkRenderedUrl(render(urlTpl, scope, 'Webhook URL'), origin) : '';
 		for (const { name, tpl } of headerTpls) {
 			const value = render(tpl, scope, `Header "${name}"`).trim();
 			checkHeaderValue(name, value);
@@ -245,7 +247,7 @@ async function processItem(this: IExecuteFunctions, i: number, item: INodeExecut
 		userError(this, error, i);
 	}
 
-	const request: RequestInfo = { method, url, status: null, durationMs: 0, fromCache: false };
+	const request: RequestInfo = { method, url: url || null, status: null, durationMs: 0, fromCache: false };
 	let response: unknown;
 	let failure: CardCallError | undefined;
 	let redactor = new Redactor([]);

@@ -85,6 +85,18 @@ export const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://jira.example.com/rest/api/2/search?jql=text~"{{ conversation.conversationId }}"',
 		description: `${TEMPLATE_NOTE}. Write the scheme and host out in full; inserted values are URL-encoded.`,
+		displayOptions: { show: { mode: ['fetch'] } },
+	},
+	{
+		// the same parameter in Preview mode: optional there, as nothing is called
+		displayName: 'Webhook URL',
+		name: 'url',
+		type: 'string',
+		noDataExpression: true,
+		default: '',
+		placeholder: 'https://jira.example.com/rest/api/2/search?jql=text~"{{ conversation.conversationId }}"',
+		description: `Optional in Preview: nothing is called, but when set it is checked and rendered like Fetch would call it, for the card template (request variable). ${TEMPLATE_NOTE}.`,
+		displayOptions: { show: { mode: ['preview'] } },
 	},
 	{
 		displayName: 'Authentication',
