@@ -4,6 +4,7 @@ import * as conversation from './actions/conversation';
 import * as message from './actions/message';
 import { router } from './actions/router';
 import { searchAgents } from './methods/listSearch';
+import { concurrencyOption, maxRequestsPerSecondOption } from './helpers/options';
 
 export class InfobipConversations implements INodeType {
 	description: INodeTypeDescription = {
@@ -42,24 +43,11 @@ export class InfobipConversations implements INodeType {
 				// Sweep Idle Sessions and Get Messages have their own options (concurrency included)
 				displayOptions: { hide: { operation: ['sweepIdle', 'getMessages'] } },
 				options: [
-					{
-						displayName: 'Concurrency',
-						name: 'concurrency',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 20 },
-						default: 5,
-						description:
-							'How many items are processed at once. Items for the same conversation always run in order.',
-					},
-					{
-						displayName: 'Max Requests per Second',
-						name: 'maxRequestsPerSecond',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 2 },
-						default: 0,
-						description:
-							'The most Infobip API calls this node makes per second in one execution (retries included), evenly spaced. Set it to your Infobip account\'s limit so no call is refused with 429. 0: no limit (a 429 is still retried, honouring Retry-After).',
-					},
+					concurrencyOption('How many items are processed at once. Items for the same conversation always run in order.'),
+					maxRequestsPerSecondOption(
+						'this node makes per second in one execution',
+						'. 0: no limit (a 429 is still retried, honouring Retry-After).',
+					),
 				],
 			},
 		],

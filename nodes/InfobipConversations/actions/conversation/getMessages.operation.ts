@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { getAll } from '../../transport';
 import { conversationPath, requireString } from '../../helpers/params';
 import { conversationIdField, returnAllFields } from './common';
+import { concurrencyOption, maxRequestsPerSecondOption } from '../../helpers/options';
 
 export const description: INodeProperties[] = [
 	conversationIdField(['getMessages']),
@@ -15,14 +16,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: ['conversation'], operation: ['getMessages'] } },
 		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 20 },
-				default: 5,
-				description: 'How many items are processed at once',
-			},
+			concurrencyOption('How many items are processed at once'),
 			{
 				displayName: 'Direction',
 				name: 'direction',
@@ -33,15 +27,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Outbound', value: 'OUTBOUND' },
 				],
 			},
-			{
-				displayName: 'Max Requests per Second',
-				name: 'maxRequestsPerSecond',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 2 },
-				default: 0,
-				description:
-					'The most Infobip API calls this node makes per second in one execution (retries included), evenly spaced. Set it to your Infobip account\'s limit so no call is refused with 429. 0: no limit (a 429 is still retried, honouring Retry-After).',
-			},
+			maxRequestsPerSecondOption('this node makes per second in one execution', '. 0: no limit (a 429 is still retried, honouring Retry-After).'),
 			{
 				displayName: 'Order',
 				name: 'orderBy',

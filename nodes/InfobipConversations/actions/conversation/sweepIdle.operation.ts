@@ -26,6 +26,7 @@ import {
 	type SweepAction,
 } from '../../helpers/sweep';
 import { CHANNELS, sendMessage } from '../message/send.operation';
+import { concurrencyOption, maxRequestsPerSecondOption } from '../../helpers/options';
 
 /** The sweep runs once per execution, whatever the number of input items (see the operation's description). */
 export const runsOnce = true;
@@ -177,14 +178,7 @@ export const description: INodeProperties[] = [
 				description:
 					'How long a claim must stand before acting. A claim whose write took longer than half of this is retried, so keep it well above the API\'s response time.',
 			},
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 20 },
-				default: 5,
-				description: 'How many conversations are checked and acted on at once',
-			},
+			concurrencyOption('How many conversations are checked and acted on at once'),
 			{
 				displayName: 'Max Conversations per Run',
 				name: 'maxConversations',
@@ -193,15 +187,7 @@ export const description: INodeProperties[] = [
 				default: 1000,
 				description: 'Stop after this many idle conversations (the oldest first); the next run continues',
 			},
-			{
-				displayName: 'Max Requests per Second',
-				name: 'maxRequestsPerSecond',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 2 },
-				default: 0,
-				description:
-					'The most Infobip API calls the sweep makes per second (retries included), evenly spaced. Set it to your Infobip account\'s limit so no call is refused with 429; the Claim Settle Time is then lengthened by the pacing wait. 0: no limit.',
-			},
+			maxRequestsPerSecondOption('the sweep makes per second', '; the Claim Settle Time is then lengthened by the pacing wait. 0: no limit.'),
 			{
 				displayName: 'Output',
 				name: 'output',
