@@ -2,27 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { infobipApiRequest } from '../../transport';
 import { conversationPath, requireString } from '../../helpers/params';
-import { conversationIdField } from './common';
+import { agentLocatorField, conversationIdField } from './common';
 
 export const description: INodeProperties[] = [
 	conversationIdField(['assignAgent']),
-	{
-		displayName: 'Agent',
-		name: 'assignee',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		displayOptions: { show: { resource: ['conversation'], operation: ['assignAgent'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchAgents', searchable: true },
-			},
-			{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. 8d2c…' },
-		],
-	},
+	agentLocatorField({ show: { resource: ['conversation'], operation: ['assignAgent'] } }),
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {

@@ -32,3 +32,24 @@ export const returnAllFields = (operation: string[]): INodeProperties[] => [
 		description: 'Max number of results to return',
 	},
 ];
+
+/** The agent to assign to: a list search of the account's agents, or an id. */
+export function agentLocatorField(displayOptions: INodeProperties['displayOptions']): INodeProperties {
+	return {
+		displayName: 'Agent',
+		name: 'assignee',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchAgents', searchable: true },
+			},
+			{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. 8d2c…' },
+		],
+	};
+}

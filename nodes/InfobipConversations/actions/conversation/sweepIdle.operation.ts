@@ -27,6 +27,7 @@ import {
 } from '../../helpers/sweep';
 import { CHANNELS, sendMessage } from '../message/send.operation';
 import { concurrencyOption, maxRequestsPerSecondOption } from '../../helpers/options';
+import { agentLocatorField } from './common';
 
 /** The sweep runs once per execution, whatever the number of input items (see the operation's description). */
 export const runsOnce = true;
@@ -92,23 +93,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Route to Agents', value: 'route', description: 'Hand off by routing rules; the bot stops receiving messages' },
 		],
 	},
-	{
-		displayName: 'Agent',
-		name: 'assignee',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		displayOptions: { show: { ...show, sweepAction: ['assign'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchAgents', searchable: true },
-			},
-			{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. 8d2c…' },
-		],
-	},
+	agentLocatorField({ show: { ...show, sweepAction: ['assign'] } }),
 	{
 		displayName: 'Message Before Acting',
 		name: 'messageText',
