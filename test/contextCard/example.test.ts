@@ -114,7 +114,8 @@ describe('the workflow file', () => {
 	const cache = process.env.INFOBIP_N8N_CACHE || path.join(os.homedir(), '.cache/infobip-n8n');
 	for (const version of ['2.40.7', '1.123.81']) {
 		const base = path.join(cache, `n8n-${version}`, 'node_modules/n8n-nodes-base/dist/nodes');
-		const maybe = fs.existsSync(base) ? it : it.skip;
+		// skipped without the install, except with INFOBIP_REQUIRE_N8N=1 (.ci/run, after the install)
+		const maybe = fs.existsSync(base) || process.env.INFOBIP_REQUIRE_N8N === '1' ? it : it.skip;
 		maybe(`core node typeVersions exist in n8n ${version}`, () => {
 			for (const [type, file] of [
 				['n8n-nodes-base.webhook', 'Webhook/Webhook.node.js'],
