@@ -31,6 +31,11 @@ export interface InfobipRequest {
 	retry?: 'idempotent' | 'onlyIfNotProcessed';
 	/** After an ambiguous failure of a non-idempotent call: find what we tried to create. */
 	reconcile?: () => Promise<IDataObject | undefined>;
+	/**
+	 * Attempts for this call (default MAX_ATTEMPTS), for a call that matters more than most; the backoff starts
+	 * over every MAX_ATTEMPTS attempts, so the waits stay as short as the default's.
+	 */
+	attempts?: number;
 }
 
 interface FullResponse {
@@ -135,7 +140,9 @@ export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipReques
 	let lastStatus = 0;
 	let lastBody: unknown;
 	const pacer = pacerOf(this);
-	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+	const maxAttempts = Math.max(1, req.attempts ?? MAX_ATTEMPTS);
+	const backoff = (attempt: number) => backoffMs(((attempt - 1) % MAX_ATTEMPTS) + 1);
+	for (let attempt = 1; attempt <= maxAttempts; attempt++) {
 		let response: FullResponse;
 		// "Max Requests per Second": every attempt waits for its start slot
 		if (pacer) await pacer.take();
@@ -150,14 +157,14 @@ export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipReques
 			const code = networkCode(error);
 			const notSent = code !== undefined && NOT_SENT_CODES.has(code);
 			const ambiguous = !notSent && (code === undefined || AMBIGUOUS_CODES.has(code));
-			if (attempt < MAX_ATTEMPTS && (notSent || (ambiguous && idempotent))) {
-				await sleep(backoffMs(attempt));
+			if (attempt < maxAttempts && (notSent || (ambiguous && idempotent))) {
+				await sleep(backoff(attempt));
 				continue;
 			}
-			if (attempt < MAX_ATTEMPTS && ambiguous && req.reconcile) {
+			if (attempt < maxAttempts && ambiguous && req.reconcile) {
 				const found = await req.reconcile();
 				if (found) return { body: found, headers: {} };
-				await sleep(backoffMs(attempt));
+				await sleep(backoff(attempt));
 				continue;
 			}
 			throw networkError(this, code, req);
@@ -168,25 +175,25 @@ export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipReques
 		}
 		lastStatus = statusCode;
 		lastBody = body;
-		if (attempt < MAX_ATTEMPTS && statusCode === 429) {
-			await sleep(retryAfterMs(response.headers?.['retry-after']) ?? backoffMs(attempt));
+		if (attempt < maxAttempts && statusCode === 429) {
+			await sleep(retryAfterMs(response.headers?.['retry-after']) ?? backoff(attempt));
 			continue;
 		}
-		if (attempt < MAX_ATTEMPTS && statusCode >= 500) {
+		if (attempt < maxAttempts && statusCode >= 500) {
 			if (idempotent) {
-				await sleep(backoffMs(attempt));
+				await sleep(backoff(attempt));
 				continue;
 			}
 			if (req.reconcile) {
 				const found = await req.reconcile();
 				if (found) return { body: found, headers: {} };
-				await sleep(backoffMs(attempt));
+				await sleep(backoff(attempt));
 				continue;
 			}
 		}
 		throw apiError(this, statusCode, body, req, attempt);
 	}
-	throw apiError(this, lastStatus, lastBody, req, MAX_ATTEMPTS);
+	throw apiError(this, lastStatus, lastBody, req, maxAttempts);
 }
 
 /** Streams a paged list endpoint page by page (0-based `page`, `limit` up to 999). */

@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { infobipApiRequest, infobipApiRequestWithHeaders, type InfobipRequest } from '../../transport';
+import { MAX_ATTEMPTS, infobipApiRequest, infobipApiRequestWithHeaders, type InfobipRequest } from '../../transport';
 import { pacingIntervalMs } from '../../transport/pacer';
 import { sleep } from '../../transport/sleep';
 import { conversationPath, resolveAgentId } from '../../helpers/params';
@@ -302,13 +302,7 @@ function httpCode(error: unknown): string | undefined {
 	return error instanceof NodeApiError ? String(error.httpCode ?? '') : undefined;
 }
 
-/** 429, 5xx or no answer at all: worth another round once the transport's own retries are spent. */
-function isTransient(error: unknown): boolean {
-	const code = httpCode(error);
-	return !code || code === '429' || code.startsWith('5');
-}
-
-/** Rounds of the (idempotent) action after the message went out: the customer was told, so finishing matters. */
+/** Rounds of the transport's retries for the (idempotent) action after the message went out: the customer was told, so finishing matters. */
 export const ACTION_ROUNDS_AFTER_MESSAGE = 3;
 
 function textOf(message: IDataObject | undefined): string | undefined {
@@ -530,26 +524,15 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		}
 
 		let result: Result = PAST[action as Exclude<SweepAction, 'report'>];
-		const doAction = async () => {
-			if (action === 'close') {
-				await call({ method: 'PATCH', path: conversationPath(id), body: { status: 'CLOSED' } });
-			} else if (action === 'route') {
-				await call({ method: 'POST', path: conversationPath(id, '/route'), retry: 'idempotent' });
-			} else {
-				await call({ method: 'PUT', path: conversationPath(id, '/assignee'), body: { agentId: assignee } });
-			}
-		};
+		// close, route and assign are idempotent; once the customer has the message, keep trying a little longer
+		const attempts = (extra.messageSent || alreadySaid ? ACTION_ROUNDS_AFTER_MESSAGE : 1) * MAX_ATTEMPTS;
 		try {
-			// close, route and assign are idempotent; once the customer has the message, keep trying a little longer
-			const rounds = extra.messageSent || alreadySaid ? ACTION_ROUNDS_AFTER_MESSAGE : 1;
-			for (let round = 1; ; round++) {
-				try {
-					await doAction();
-					break;
-				} catch (error) {
-					if (round >= rounds || !isTransient(error)) throw error;
-					await sleep(250 * round);
-				}
+			if (action === 'close') {
+				await call({ method: 'PATCH', path: conversationPath(id), body: { status: 'CLOSED' }, attempts });
+			} else if (action === 'route') {
+				await call({ method: 'POST', path: conversationPath(id, '/route'), retry: 'idempotent', attempts });
+			} else {
+				await call({ method: 'PUT', path: conversationPath(id, '/assignee'), body: { agentId: assignee }, attempts });
 			}
 		} catch (error) {
 			let closed = false;
