@@ -6,6 +6,25 @@
 const { spawn } = require('node:child_process');
 
 /**
+ * Calls `onLine` with each non-empty, trimmed line of a text stream (the parent reads the child's stdout, the child
+ * its stdin, both one JSON value per line).
+ * @param {NodeJS.ReadableStream} stream
+ * @param {(line: string) => void} onLine
+ */
+function onLines(stream, onLine) {
+	let buffer = '';
+	stream.on('data', (chunk) => {
+		buffer += chunk.toString('utf8');
+		let nl;
+		while ((nl = buffer.indexOf('\n')) >= 0) {
+			const line = buffer.slice(0, nl).trim();
+			buffer = buffer.slice(nl + 1);
+			if (line) onLine(line);
+		}
+	});
+}
+
+/**
  * @param {string} script path of the child's script
  * @param {string[]} args
  * @param {{ execArgv?: string[], env?: Record<string, string> }} [options]
@@ -19,26 +38,19 @@ async function startChild(script, args = [], options = {}) {
 	const waiting = [];
 	/** @type {any[]} */
 	const lines = [];
-	let buffer = '';
-	child.stdout?.on('data', (chunk) => {
-		buffer += chunk.toString('utf8');
-		let nl;
-		while ((nl = buffer.indexOf('\n')) >= 0) {
-			const line = buffer.slice(0, nl).trim();
-			buffer = buffer.slice(nl + 1);
-			if (!line) continue;
+	if (child.stdout)
+		onLines(child.stdout, (line) => {
 			let value;
 			try {
 				value = JSON.parse(line);
 			} catch {
 				process.stderr.write(`[${script}] ${line}\n`);
-				continue;
+				return;
 			}
 			const w = waiting.shift();
 			if (w) w(value);
 			else lines.push(value);
-		}
-	});
+		});
 	const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 	/** Next JSON line from the child (or an error if it exits first). */
 	const next = () =>
@@ -67,24 +79,16 @@ async function startChild(script, args = [], options = {}) {
  * @param {(command: any) => Promise<unknown>} handler
  */
 function serveCommands(handler) {
-	let buffer = '';
 	let chain = Promise.resolve();
-	process.stdin.on('data', (chunk) => {
-		buffer += chunk.toString('utf8');
-		let nl;
-		while ((nl = buffer.indexOf('\n')) >= 0) {
-			const line = buffer.slice(0, nl).trim();
-			buffer = buffer.slice(nl + 1);
-			if (!line) continue;
-			const command = JSON.parse(line);
-			chain = chain.then(async () => {
-				try {
-					process.stdout.write(JSON.stringify({ ok: true, result: await handler(command) }) + '\n');
-				} catch (error) {
-					process.stdout.write(JSON.stringify({ ok: false, error: String(/** @type {Error} */ (error).stack ?? error) }) + '\n');
-				}
-			});
-		}
+	onLines(process.stdin, (line) => {
+		const command = JSON.parse(line);
+		chain = chain.then(async () => {
+			try {
+				process.stdout.write(JSON.stringify({ ok: true, result: await handler(command) }) + '\n');
+			} catch (error) {
+				process.stdout.write(JSON.stringify({ ok: false, error: String(/** @type {Error} */ (error).stack ?? error) }) + '\n');
+			}
+		});
 	});
 	process.stdin.on('end', () => process.exit(0));
 }

@@ -115,7 +115,8 @@ function cardWorkflows(echoUrl, credential) {
 		typeVersion: 1,
 		position: [240, y],
 		onError: 'continueRegularOutput',
-		// Preview renders from the sample response without calling anything; the node still requires a Webhook URL
+		// Preview renders from the sample response without calling anything; the URL (optional in Preview) is set so
+		// the harness can check it is never called
 		parameters: { mode: 'preview', url: `${echoUrl}/never-called`, cardTemplate: template, sampleResponse: '{"items": [1, 2, 3]}' },
 	});
 	const limits = {
