@@ -137,7 +137,7 @@ class N8nInstance {
 			N8N_SECURE_COOKIE: 'false',
 			N8N_RUNNERS_ENABLED: 'true',
 			// several n8n instances (tests, helpers, a user's own n8n) may run at once: no fixed ports
-			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || 5679),
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
@@ -151,8 +151,10 @@ class N8nInstance {
 	/** Runs an n8n CLI command (n8n must not be running for import/activate on sqlite). */
 	async cli(args, { allowFail = false } = {}) {
 		try {
+			// every CLI run opens its own task broker: a free port each time, so another n8n on this machine (or a
+			// parallel test run) never makes it fail with "port 5679 is already in use"
 			const { stdout } = await run(this.install.nodeBin, [this.install.n8nBin, ...args], {
-				env: this.env,
+				env: { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
 				maxBuffer: 256 * 1024 * 1024,
 			});
 			return stdout;
