@@ -12,9 +12,10 @@ import type {
 import { CHANNELS } from '../InfobipConversations/actions/message/send.operation';
 import { DEFAULT_HEADER_NAME, verifyHeader } from './helpers/auth';
 import { discardBody, parseJson, readBody, type BodySource } from './helpers/body';
-import { STORE_KEY, acceptedInProcess, checkAndRecord, rememberAccepted } from './helpers/dedupe';
-import { buildItem, ignoreReason, resolveSettings } from './helpers/item';
-import { parseInboundMessage } from './helpers/payload';
+import { acceptMessages, type MessageOutcome } from './helpers/accept';
+import { readMessages, type MessageResult } from './helpers/inbound';
+import { resolveSettings } from './helpers/item';
+import { parseStrictMessage } from './helpers/payload';
 import { sendJson } from './helpers/respond';
 
 /** After an early answer, at most this much of an unread body is drained before the connection is dropped. */
@@ -158,6 +159,14 @@ export class InfobipConversationsTrigger implements INodeType {
 						description:
 							'Upper bound of the deduplication memory (about 20 bytes per ID, stored with the workflow); the oldest IDs are forgotten first',
 					},
+					{
+						displayName: 'Strict Validation',
+						name: 'strictValidation',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to refuse (400) every message that lacks a field of the full Conversations message (ID, from, to, channel, direction INBOUND, content type, content, createdAt). Off: only a conversation ID and the customer message are required; missing fields are derived and listed in received.derived. Infobip does not redeliver refused messages.',
+					},
 				],
 			},
 			{
@@ -239,44 +248,81 @@ export class InfobipConversationsTrigger implements INodeType {
 			}
 		}
 
-		// 4. Shape of an inbound message.
-		const parsed = parseInboundMessage(value);
-		if (!parsed.ok) {
-			return answer(400, { error: 'invalid_message', field: parsed.field, message: parsed.reason });
+		// 4. The messages: liberal by default (only a conversation id and the customer message are required),
+		// or the full shape with Strict Validation.
+		const receivedAt = Date.now();
+		let results: MessageResult[];
+		let envelopeField: string | undefined;
+		if (settings.strictValidation) {
+			const strict = parseStrictMessage(value);
+			if (!strict.ok) return answer(400, { error: 'invalid_message', field: strict.field, message: strict.reason });
+			results = [{ kind: 'message', value: strict.value }];
+		} else {
+			const read = readMessages(value, receivedAt);
+			if ('invalid' in read) return answer(400, { error: 'invalid_message', field: read.invalid.field, message: read.invalid.reason });
+			results = read.results;
+			if (read.shape !== 'message') envelopeField = read.shape;
 		}
-		const message = parsed.message;
+		if (envelopeField === undefined && results[0].kind === 'invalid') {
+			const { field, reason } = results[0];
+			return answer(400, { error: 'invalid_message', field, message: reason });
+		}
+		if (envelopeField !== undefined && results.length > 0 && results.every((r) => r.kind === 'invalid')) {
+			const first = results[0] as Extract<MessageResult, { kind: 'invalid' }>;
+			const field = `${envelopeField === '(array)' ? '' : envelopeField}[0].${first.field}`;
+			return answer(400, { error: 'invalid_message', field, message: `No message of the request could be read; the first: ${first.reason}` });
+		}
 
-		// 5. The trigger's filters: answered 200 so Infobip does not redeliver.
-		const reason = ignoreReason(message, settings);
-		if (reason) return answer(200, { status: 'ignored', messageId: message.id, reason });
-
-		// 6. Deduplication by message id, in workflow static data (n8n saves it right after webhook() returns),
-		// merged with the ids this process accepted while other calls were in flight (see acceptedInProcess).
+		// 5. Filters, 6. deduplication (workflow static data, merged with the ids this process accepted while
+		// other calls were in flight), both per message.
 		const staticData = this.getWorkflowStaticData('node');
 		const scope = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id}`;
-		const dedupe = { ttlMs: settings.dedupeTtlMs, maxEntries: settings.dedupeMaxEntries };
-		const now = Date.now();
-		const decision = checkAndRecord(staticData[STORE_KEY], message.id, now, dedupe, acceptedInProcess(scope));
-		if (decision.duplicate) {
-			return answer(200, {
-				status: 'duplicate',
-				messageId: message.id,
-				firstAcceptedAt: new Date(decision.firstSeenAt).toISOString(),
-			});
-		}
-		if (decision.store) {
-			staticData[STORE_KEY] = decision.store as unknown as IDataObject;
-			rememberAccepted(scope, decision.store.entries[decision.store.entries.length - 1], now, dedupe);
+		const accepted = acceptMessages(results, settings, staticData, scope, receivedAt, envelopeField);
+		for (const rejected of accepted.outcomes.filter((o) => o.status === 'rejected')) {
+			this.logger.warn(
+				`Infobip Conversations Trigger: message ${rejected.index} of the request's "${envelopeField}" could not be read (${rejected.reason}); the others were handled`,
+			);
 		}
 
-		// 7. Accept. The trigger answers itself and hands n8n the item: with `noWebhookResponse` n8n saves the
-		// static data as soon as webhook() returns, then starts (or enqueues) the execution. Returning only
-		// `workflowData` does not work on n8n 2.x: it starts the execution first, which wraps the same
-		// static-data object in a new Workflow and resets its "changed" flag, so the dedupe record would be
-		// silently dropped whenever the workflow already had static data. n8n 1.x also answers onReceived
-		// webhooks before starting the execution, so both versions behave alike. The 200 leaves a moment before
-		// the database write completes; Infobip only redelivers after a failed delivery, well after that.
-		sendJson(res, 200, { status: 'accepted', messageId: message.id });
-		return { noWebhookResponse: true, workflowData: [[{ json: buildItem(message, value) }]] };
+		// 7. Answer, and start one execution holding every accepted message (one item each). The trigger
+		// answers itself and hands n8n the items: with `noWebhookResponse` n8n saves the static data as soon as
+		// webhook() returns, then starts (or enqueues) the execution. Returning only `workflowData` does not
+		// work on n8n 2.x: it starts the execution first, which wraps the same static-data object in a new
+		// Workflow and resets its "changed" flag, so the dedupe record would be silently dropped whenever the
+		// workflow already had static data. n8n 1.x also answers onReceived webhooks before starting the
+		// execution, so both versions behave alike. The 200 leaves a moment before the database write
+		// completes; Infobip only redelivers after a failed delivery, well after that.
+		const reply = envelopeField === undefined ? singleAnswer(accepted.outcomes[0]) : envelopeAnswer(accepted.outcomes);
+		if (accepted.items.length === 0) return answer(200, reply);
+		sendJson(res, 200, reply);
+		return { noWebhookResponse: true, workflowData: [accepted.items.map((json) => ({ json }))] };
 	}
+}
+
+/** The answer to a request holding one message (the shape Infobip's single-message POST gets). */
+function singleAnswer(outcome: MessageOutcome): IDataObject {
+	switch (outcome.status) {
+		case 'duplicate':
+			return { status: 'duplicate', messageId: outcome.messageId, firstAcceptedAt: outcome.firstAcceptedAt };
+		case 'ignored':
+			return { status: 'ignored', messageId: outcome.messageId, reason: outcome.reason };
+		case 'rejected':
+			return { status: 'rejected', field: outcome.field, message: outcome.reason };
+		default:
+			return { status: 'accepted', messageId: outcome.messageId, ...(outcome.deduplication === 'none' ? { deduplication: 'none' } : {}) };
+	}
+}
+
+/** The answer to an envelope: counts, and one line per message. */
+function envelopeAnswer(outcomes: MessageOutcome[]): IDataObject {
+	const count = (status: MessageOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+	const acceptedCount = count('accepted');
+	return {
+		status: acceptedCount ? 'accepted' : outcomes.some((o) => o.status === 'duplicate') ? 'duplicate' : 'ignored',
+		accepted: acceptedCount,
+		duplicates: count('duplicate'),
+		ignored: count('ignored'),
+		rejected: count('rejected'),
+		messages: outcomes.map((o) => ({ ...o }) as IDataObject),
+	};
 }

@@ -93,24 +93,20 @@ function kinds(secret, maxBodyBytes) {
 		{ kind: 'XML body', group: 'wrong content type', expect: 400, make: () => ({ headers: { authorization: secret, 'content-type': 'application/xml' }, body: '<message><id>m1</id></message>' }) },
 		{ kind: 'text/plain sentence', group: 'wrong content type', expect: 400, make: () => ({ headers: { authorization: secret, 'content-type': 'text/plain' }, body: 'hello bot' }) },
 		{ kind: 'unsupported Content-Encoding', group: 'wrong content type', expect: 415, make: () => ({ headers: { ...auth, 'content-encoding': 'compress' }, body: JSON.stringify(good()) }) },
-		// wrong shapes
-		{ kind: 'JSON array', group: 'wrong shape', expect: 400, field: '(body)', make: () => ({ headers: auth, body: JSON.stringify([good()]) }) },
+		// wrong shapes: only what can never be a message (the trigger reads every plausible message: see plausibleKinds)
+		{ kind: 'JSON array of non-messages', group: 'wrong shape', expect: 400, field: '[0].(body)', make: () => ({ headers: auth, body: JSON.stringify([1, 2]) }) },
 		{ kind: 'JSON string', group: 'wrong shape', expect: 400, field: '(body)', make: () => ({ headers: auth, body: '"INBOUND"' }) },
 		{ kind: 'JSON null', group: 'wrong shape', expect: 400, field: '(body)', make: () => ({ headers: auth, body: 'null' }) },
 		{ kind: 'empty object', group: 'wrong shape', expect: 400, field: 'conversationId', make: () => ({ headers: auth, body: '{}' }) },
-		...['conversationId', 'id', 'from', 'to', 'channel', 'direction', 'contentType', 'content', 'createdAt'].map((field) => ({
-			kind: `missing ${field}`,
-			group: 'wrong shape',
-			expect: 400,
-			field,
-			make: () => ({ headers: auth, body: without(field) }),
-		})),
-		{ kind: 'conversationId is a number', group: 'wrong shape', expect: 400, field: 'conversationId', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), conversationId: 42 }) }) },
-		{ kind: 'empty message id', group: 'wrong shape', expect: 400, field: 'id', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), id: '' }) }) },
-		{ kind: 'content is a string', group: 'wrong shape', expect: 400, field: 'content', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), content: 'hello' }) }) },
-		{ kind: 'TEXT without content.text', group: 'wrong shape', expect: 400, field: 'content.text', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), content: { caption: 'x' } }) }) },
-		{ kind: 'OUTBOUND direction (the bot\'s own message)', group: 'wrong shape', expect: 400, field: 'direction', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), direction: 'OUTBOUND' }) }) },
-		{ kind: 'lower-case inbound direction', group: 'wrong shape', expect: 400, field: 'direction', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), direction: 'inbound' }) }) },
+		{ kind: 'missing conversationId', group: 'wrong shape', expect: 400, field: 'conversationId', make: () => ({ headers: auth, body: without('conversationId') }) },
+		{ kind: 'empty conversationId', group: 'wrong shape', expect: 400, field: 'conversationId', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), conversationId: '' }) }) },
+		{ kind: 'conversationId is an object', group: 'wrong shape', expect: 400, field: 'conversationId', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), conversationId: { value: 'c1' } }) }) },
+		{ kind: 'no customer message (no content, no text)', group: 'wrong shape', expect: 400, field: 'content', make: () => ({ headers: auth, body: without('content') }) },
+		{ kind: 'content is a list', group: 'wrong shape', expect: 400, field: 'content', make: () => ({ headers: auth, body: JSON.stringify({ ...good(), content: ['hello'] }) }) },
+		{ kind: 'envelope whose messages have no conversation id', group: 'wrong shape', expect: 400, field: 'results[0].conversationId', make: () => ({ headers: auth, body: JSON.stringify({ results: [{ text: 'a' }, { text: 'b' }] }) }) },
+		// not for the bot: answered 200 so Infobip does not redeliver, nothing started
+		{ kind: 'OUTBOUND direction (the bot\'s own message)', group: 'not a customer message', expect: 200, make: () => ({ headers: auth, body: JSON.stringify({ ...good(), direction: 'OUTBOUND' }) }) },
+		{ kind: 'empty envelope', group: 'not a customer message', expect: 200, make: () => ({ headers: auth, body: JSON.stringify({ results: [] }) }) },
 		// oversized
 		{ kind: 'oversized, by Content-Length', group: 'oversized', expect: 413, make: () => ({ headers: auth, body: big(maxBodyBytes + 1024) }) },
 		{ kind: 'oversized, chunked (no Content-Length)', group: 'oversized', expect: 413, make: () => ({ headers: { ...auth, 'transfer-encoding': 'chunked' }, chunks: Array.from({ length: Math.ceil((maxBodyBytes * 2) / 16384) }, () => Buffer.alloc(16384, 0x20)) }) },
@@ -152,4 +148,73 @@ async function runAbuse({ url, secret, total = 1200, concurrency = 8, maxBodyByt
 	return { sent: jobs.length, durationMs: Date.now() - started, kinds: [...results.values()] };
 }
 
-module.exports = { runAbuse, kinds, send };
+/**
+ * Plausible but minimal or unusual messages: each must start exactly one execution and get exactly one reply
+ * (0 lost, 0 duplicated). `c` is a conversation of the emulator (id and the customer's addresses), so the bot's
+ * reply can be counted; `redeliver` kinds are sent twice with the same body (their stable key makes the second a
+ * duplicate).
+ */
+function plausibleKinds() {
+	const stamp = () => new Date().toISOString().replace('Z', '+0000');
+	const base = (c) => ({ conversationId: c.id, from: c.from, to: c.to, channel: c.channel });
+	/** @type {Array<{ kind: string, redeliver?: boolean, make: (c: { id: string, from: string, to: string, channel: string }) => unknown }>} */
+	return [
+		{ kind: 'minimal: no id, direction, createdAt', make: (c) => ({ ...base(c), contentType: 'TEXT', content: { text: 'hi' } }) },
+		{ kind: 'no id (createdAt present: derived key)', make: (c) => ({ ...base(c), direction: 'INBOUND', contentType: 'TEXT', content: { text: 'hi' }, createdAt: stamp() }) },
+		{ kind: 'no direction', make: (c) => ({ ...base(c), id: randomUUID(), contentType: 'TEXT', content: { text: 'hi' }, createdAt: stamp() }) },
+		{ kind: 'no createdAt', make: (c) => ({ ...base(c), id: randomUUID(), direction: 'INBOUND', contentType: 'TEXT', content: { text: 'hi' } }) },
+		{ kind: 'no contentType', make: (c) => ({ ...base(c), id: randomUUID(), direction: 'INBOUND', content: { text: 'hi' }, createdAt: stamp() }) },
+		{ kind: 'empty id', make: (c) => ({ ...base(c), id: '', direction: 'INBOUND', contentType: 'TEXT', content: { text: 'hi' } }) },
+		{ kind: 'lower-case direction and content type', make: (c) => ({ ...base(c), id: randomUUID(), direction: 'inbound', contentType: 'text', content: { text: 'hi' }, createdAt: stamp() }) },
+		{ kind: 'content as a plain string', make: (c) => ({ ...base(c), id: randomUUID(), content: 'hi' }) },
+		{ kind: 'top-level text, no content', make: (c) => ({ ...base(c), id: randomUUID(), text: 'hi' }) },
+		{ kind: 'TEXT without content.text', make: (c) => ({ ...base(c), id: randomUUID(), contentType: 'TEXT', content: { caption: 'x' } }) },
+		{ kind: 'unknown extra fields and a nested singleSendMessage', make: (c) => ({ ...base(c), id: randomUUID(), direction: 'INBOUND', contentType: 'TEXT', content: { text: 'hi', showUrlPreview: null }, createdAt: '2021-05-18T15:15:25.737+00:00', updatedAt: '2021-05-18T15:15:25.737+00:00', singleSendMessage: { from: { phoneNumber: c.from, type: 'PHONE_NUMBER' }, to: { phoneNumber: c.to, type: 'PHONE_NUMBER' }, content: { text: 'hi', type: 'TEXT' }, channel: c.channel, direction: 'INBOUND' }, tags: ['x'] }) },
+		{ kind: 'addresses only in singleSendMessage', make: (c) => ({ conversationId: c.id, id: randomUUID(), content: { text: 'hi' }, singleSendMessage: { from: { phoneNumber: c.from }, to: { phoneNumber: c.to }, channel: c.channel } }) },
+		{ kind: 'envelope {"results":[message]}', make: (c) => ({ results: [{ ...base(c), contentType: 'TEXT', content: { text: 'hi' }, createdAt: stamp() }] }) },
+		{ kind: 'JSON array of one message', make: (c) => [{ ...base(c), id: randomUUID(), contentType: 'TEXT', content: { text: 'hi' } }] },
+		{ kind: 'minimal with createdAt, delivered twice (stable key)', redeliver: true, make: (c) => ({ ...base(c), contentType: 'TEXT', content: { text: 'hi' }, createdAt: stamp() }) },
+		{ kind: 'no id but messageId, delivered twice', redeliver: true, make: (c) => ({ ...base(c), messageId: randomUUID(), content: { text: 'hi' } }) },
+	];
+}
+
+/**
+ * Sends `perKind` messages of each plausible kind, each in its own emulator conversation (seeded with the bot as
+ * assignee), `concurrency` at a time. Returns per kind: sent, answers (status counts) and the conversations.
+ */
+async function runPlausible({ url, secret, emu, perKind = 5, concurrency = 8, onAnswer = (_text) => {} }) {
+	const list = plausibleKinds();
+	const jobs = [];
+	for (const k of list) {
+		const { conversationIds } = emu.seed({ count: perKind, lastMessageAgoMs: 60_000, withBot: true });
+		for (const id of conversationIds) {
+			const c = emu.state.conversations.get(id);
+			jobs.push({ k, c: { id, from: c.customer.from, to: c.customer.to, channel: c.customer.channel } });
+		}
+	}
+	/** @type {Map<string, { kind: string, redeliver: boolean, sent: number, statuses: Record<string, number>, conversations: string[], sample?: string }>} */
+	const results = new Map(list.map((k) => [k.kind, { kind: k.kind, redeliver: Boolean(k.redeliver), sent: 0, statuses: {}, conversations: [] }]));
+	let next = 0;
+	const started = Date.now();
+	const headers = { 'content-type': 'application/json', authorization: secret };
+	const worker = async () => {
+		while (next < jobs.length) {
+			const { k, c } = jobs[next++];
+			const body = JSON.stringify(k.make(c));
+			const r = /** @type {NonNullable<ReturnType<typeof results.get>>} */ (results.get(k.kind));
+			r.conversations.push(c.id);
+			for (let n = 0; n < (k.redeliver ? 2 : 1); n++) {
+				const answer = await send(url, { headers, body });
+				r.sent++;
+				const key = answer.status === undefined ? `error: ${answer.error}` : `${answer.status} ${/"status":"(\w+)"/.exec(answer.text)?.[1] ?? ''}`.trim();
+				r.statuses[key] = (r.statuses[key] ?? 0) + 1;
+				if (answer.status !== 200) r.sample ??= `${key} ${answer.text.slice(0, 200)}`;
+				onAnswer(answer.text);
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	return { durationMs: Date.now() - started, kinds: [...results.values()] };
+}
+
+module.exports = { runAbuse, kinds, send, plausibleKinds, runPlausible };

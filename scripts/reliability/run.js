@@ -5,7 +5,10 @@
  * with this package from its tarball (scripts/lib/n8n.js), against the local Conversations emulator.
  *
  *   1. abuse      — ≥1,000 malformed, oversized and unauthorised requests to the trigger's production URL:
- *                   each answered with its expected 4xx, zero executions started (counted in n8n's database).
+ *                   each answered with its expected 4xx (or 200 ignored for what is not a customer message), zero
+ *                   executions started (counted in n8n's database); then plausible but minimal messages (no id,
+ *                   direction or createdAt, envelopes, nested shapes, redelivered ones): each runs exactly once and
+ *                   gets exactly one reply.
  *   2. exactly-once — 10,000 customer messages through examples/external-bot.json while the emulator injects
  *                   429s, 5xx, latency and dropped connections (before and after processing) on the API the bot
  *                   calls and redelivers messages to the bot: every message gets exactly one reply.
@@ -20,7 +23,7 @@
  * test-results/reliability-logs/), exits 1 if any check fails. Never skips: a part that cannot run is a failure.
  *
  * Env (defaults in brackets): RELIABILITY_VERSIONS [2.40.7], RELIABILITY_PARTS [abuse exactly-once cards queue],
- * RELIABILITY_BAD_REQUESTS [1200], RELIABILITY_MESSAGES [10000], RELIABILITY_CUSTOMERS [300],
+ * RELIABILITY_BAD_REQUESTS [1200], RELIABILITY_PLAUSIBLE_PER_KIND [10], RELIABILITY_MESSAGES [10000], RELIABILITY_CUSTOMERS [300],
  * RELIABILITY_QUEUE_MESSAGES [1000], RELIABILITY_EXPRESSION_ENGINE [legacy; "default" = n8n's own default],
  * RELIABILITY_DOUBLE_TEXT [0], RELIABILITY_VERBOSE=1.
  */
@@ -32,7 +35,7 @@ const { randomBytes } = require('node:crypto');
 const { ROOT, ensureN8n, packPackage, createUserFolder, N8nInstance, loadExample, sleep } = require('../lib/n8n');
 const { startEmulator } = require('../../dist/emulator');
 const { driveCustomers, settle, count } = require('./bot-load');
-const { runAbuse } = require('./abuse');
+const { runAbuse, runPlausible } = require('./abuse');
 const { startEchoServer, cardWorkflows, runCards, runRunaway, CARD_WORKFLOW_ID, RUNAWAY_WORKFLOW_ID } = require('./cards');
 const { startRedis, startPostgres } = require('./services');
 const { SecretScanner } = require('./secrets');
@@ -43,6 +46,7 @@ const CONFIG = {
 	versions: (env.RELIABILITY_VERSIONS || '2.40.7').split(/\s+/).filter(Boolean),
 	parts: (env.RELIABILITY_PARTS || 'abuse exactly-once cards queue').split(/\s+/).filter(Boolean),
 	badRequests: num('RELIABILITY_BAD_REQUESTS', 1200),
+	plausiblePerKind: num('RELIABILITY_PLAUSIBLE_PER_KIND', 10),
 	messages: num('RELIABILITY_MESSAGES', 10_000),
 	customers: num('RELIABILITY_CUSTOMERS', 300),
 	handoffRate: num('RELIABILITY_HANDOFF_RATE', 0.05),
@@ -169,6 +173,28 @@ async function regularMode(version, install, tgz, scanner, apiKey) {
 			const unnamed = abuse.kinds.filter((k) => k.field && k.fieldNamed !== k.sent);
 			check(version, 'abuse', 'every 400 for a wrong shape names the offending field', unnamed.length === 0, unnamed.map((k) => `${k.kind}: ${k.fieldNamed}/${k.sent}`).join('\n'));
 			check(version, 'abuse', `${fmt(abuse.sent)} bad requests started zero executions (n8n database)`, executions === 0, `${executions} executions`);
+
+			// plausible but minimal or unusual messages (no id, direction or createdAt, envelopes, …): each runs once
+			// and is answered once — the trigger must not lose a customer message over a field it merely expected
+			const plausible = await runPlausible({ url, secret: creds.botSecret, emu, perKind: CONFIG.plausiblePerKind, onAnswer: (text) => scanner.scan('trigger answers', text) });
+			const conversations = new Map(plausible.kinds.flatMap((k) => k.conversations.map((id) => [id, k.kind])));
+			const rows = await settle({ emu, n8n, workflowId: BOT_WORKFLOW_ID, conversations: new Map([...conversations.keys()].map((id) => [id, {}])) });
+			/** @type {Map<string, number>} executions per conversation, from the trigger items stored by n8n */
+			const runs = new Map();
+			for (const { data } of await n8n.executionData(BOT_WORKFLOW_ID)) {
+				for (const id of new Set((String(data).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []).filter((u) => conversations.has(u)))) runs.set(id, (runs.get(id) ?? 0) + 1);
+			}
+			const replies = (id) => (emu.state.messages.get(id) ?? []).filter((m) => m.direction === 'OUTBOUND').length;
+			const byKind = plausible.kinds.map((k) => ({
+				...k,
+				lost: k.conversations.filter((id) => (runs.get(id) ?? 0) === 0 || replies(id) === 0).length,
+				duplicated: k.conversations.filter((id) => (runs.get(id) ?? 0) > 1 || replies(id) > 1).length,
+			}));
+			const lost = byKind.reduce((a, k) => a + k.lost, 0);
+			const duplicated = byKind.reduce((a, k) => a + k.duplicated, 0);
+			f.plausible = { messages: conversations.size, requests: byKind.reduce((a, k) => a + k.sent, 0), kinds: byKind.length, lost, duplicated, executions: rows.length, durationMs: plausible.durationMs, byKind: byKind.map(({ conversations: _c, ...k }) => k) };
+			check(version, 'abuse', `plausible minimal messages (${byKind.map((k) => k.kind).join('; ')}): ${fmt(conversations.size)} messages in ${fmt(f.plausible.requests)} requests each ran once and got one reply — ${lost} lost, ${duplicated} duplicated`, lost === 0 && duplicated === 0 && rows.length === conversations.size, byKind.filter((k) => k.lost || k.duplicated).map((k) => `${k.kind}: lost ${k.lost}, duplicated ${k.duplicated}, answers ${JSON.stringify(k.statuses)}${k.sample ? ` e.g. ${k.sample}` : ''}`).join('\n') || `${rows.length} executions`);
+			f.abuseExecutionIds = rows.map((r) => r.id);
 		}
 
 		if (part('exactly-once')) {
@@ -177,7 +203,9 @@ async function regularMode(version, install, tgz, scanner, apiKey) {
 			emu.setFaults(CONFIG.faults);
 			const t0 = Date.now();
 			const load = await driveCustomers({ emu, messages: CONFIG.messages, customers: CONFIG.customers, handoffRate: CONFIG.handoffRate, doubleTextRate: CONFIG.doubleTextRate, progress: log });
-			const rows = await settle({ emu, n8n, workflowId: BOT_WORKFLOW_ID, conversations: load.conversations });
+			// executions of part 1's plausible messages are not part of this count
+			const earlier = new Set(f.abuseExecutionIds ?? []);
+			const rows = (await settle({ emu, n8n, workflowId: BOT_WORKFLOW_ID, conversations: load.conversations })).filter((r) => !earlier.has(r.id));
 			const durationMs = Date.now() - t0;
 			emu.setFaults({});
 			emu.configureBot({ redeliveryRate: 0 });
@@ -295,6 +323,10 @@ function printTable(version) {
 		add('', 'answered with the expected status', fmt(f.abuse.answeredAsExpected));
 		add('', 'executions started', fmt(f.abuse.executions));
 		add('', 'duration', `${(f.abuse.durationMs / 1000).toFixed(1)} s`);
+	}
+	if (f.plausible) {
+		add('1b plausible minimal messages', 'messages (kinds)', `${fmt(f.plausible.messages)} (${f.plausible.kinds})`);
+		add('', 'executions / lost / duplicated', `${fmt(f.plausible.executions)} / ${f.plausible.lost} / ${f.plausible.duplicated}`);
 	}
 	const bot = (label, x) => {
 		add(label, 'customers / conversations', `${fmt(x.customers ?? x.conversations)} / ${fmt(x.conversations)}`);

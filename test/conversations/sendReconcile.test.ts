@@ -126,6 +126,12 @@ describe('answeredMessageTime', () => {
 	it('is the createdAt of an inbound message of the same conversation', () => {
 		expect(answeredMessageTime({ direction: 'INBOUND', conversationId: 'c', createdAt: '2024-05-01T10:00:00.000+00:00' }, 'c')).toBe(at);
 		expect(answeredMessageTime({ direction: 'INBOUND', conversationId: 'c', createdAt: '2024-05-01T10:00:00Z' }, 'c')).toBe(at);
+		expect(answeredMessageTime({ direction: 'INBOUND', conversationId: 'c', createdAt: '2024-05-01T10:00:00.000+0000' }, 'c')).toBe(at);
+	});
+	it('is -Infinity when the trigger derived createdAt (n8n\'s clock, not Infobip\'s)', () => {
+		const item = { direction: 'INBOUND', conversationId: 'c', createdAt: '2024-05-01T10:00:00.000Z', received: { derived: ['createdAt', 'id'] } };
+		expect(answeredMessageTime(item, 'c')).toBe(-Infinity);
+		expect(answeredMessageTime({ ...item, received: { derived: ['direction'] } }, 'c')).toBe(at);
 	});
 	it('is -Infinity for anything else', () => {
 		for (const item of [undefined, {}, { direction: 'OUTBOUND', conversationId: 'c', createdAt: '2024-05-01T10:00:00Z' }, { direction: 'INBOUND', conversationId: 'other', createdAt: '2024-05-01T10:00:00Z' }, { direction: 'INBOUND', conversationId: 'c', createdAt: 'yesterday' }, { direction: 'INBOUND', conversationId: 'c', createdAt: 5 }]) {

@@ -5,7 +5,8 @@ import { headerValue, verifyHeader } from '../../nodes/InfobipConversationsTrigg
 import { parseJson, readBody, type BodySource } from '../../nodes/InfobipConversationsTrigger/helpers/body';
 import { KEY_LENGTH, STORE_VERSION, checkAndRecord, messageKey, readEntries } from '../../nodes/InfobipConversationsTrigger/helpers/dedupe';
 import { DEFAULTS, buildItem, ignoreReason, normalizeDestination, resolveSettings, splitList } from '../../nodes/InfobipConversationsTrigger/helpers/item';
-import { parseInboundMessage, type InboundMessage } from '../../nodes/InfobipConversationsTrigger/helpers/payload';
+import { normalizeMessage, type NormalizedMessage } from '../../nodes/InfobipConversationsTrigger/helpers/inbound';
+import { parseStrictMessage } from '../../nodes/InfobipConversationsTrigger/helpers/payload';
 import { InfobipConversationsTrigger } from '../../nodes/InfobipConversationsTrigger/InfobipConversationsTrigger.node';
 import { inbound } from './fixtures';
 
@@ -121,11 +122,12 @@ describe('parseJson', () => {
 	});
 });
 
-describe('parseInboundMessage (zod)', () => {
+describe('parseStrictMessage (Strict Validation, zod)', () => {
 	it('accepts an inbound message and keeps unknown extra fields', () => {
-		const result = parseInboundMessage(inbound({ singleSendMessage: { foo: 1 }, customerDisplayName: 'Ana' }));
+		const body = inbound({ singleSendMessage: { foo: 1 }, customerDisplayName: 'Ana' });
+		const result = parseStrictMessage(body);
 		expect(result.ok).toBe(true);
-		expect(result.ok && result.message).toMatchObject({ id: 'msg-1', singleSendMessage: { foo: 1 }, customerDisplayName: 'Ana' });
+		expect(result.ok && result.value).toEqual({ message: expect.objectContaining({ id: 'msg-1' }), derived: [], deduplication: 'messageId', raw: body });
 	});
 	it.each([
 		[inbound({ conversationId: undefined }), 'conversationId', 'conversationId is required'],
@@ -137,15 +139,15 @@ describe('parseInboundMessage (zod)', () => {
 		[inbound({ content: {} }), 'content.text', 'content.text must be a string for a TEXT message'],
 		[inbound({ createdAt: undefined }), 'createdAt', 'createdAt is required'],
 	])('rejects %#, naming the field', (body, field, reason) => {
-		expect(parseInboundMessage(body)).toEqual({ ok: false, field, reason });
+		expect(parseStrictMessage(body)).toEqual({ ok: false, field, reason });
 	});
 	it('rejects bodies that are not one JSON object', () => {
 		for (const body of [[inbound()], 'text', 42, null]) {
-			expect(parseInboundMessage(body)).toEqual({ ok: false, field: '(body)', reason: expect.stringMatching(/must be a JSON object/) });
+			expect(parseStrictMessage(body)).toEqual({ ok: false, field: '(body)', reason: expect.stringMatching(/must be a JSON object/) });
 		}
 	});
 	it('accepts non-text content without content.text', () => {
-		expect(parseInboundMessage(inbound({ contentType: 'IMAGE', content: { url: 'https://x/y.jpg' } })).ok).toBe(true);
+		expect(parseStrictMessage(inbound({ contentType: 'IMAGE', content: { url: 'https://x/y.jpg' } })).ok).toBe(true);
 	});
 });
 
@@ -209,7 +211,8 @@ describe('checkAndRecord (dedupe store)', () => {
 });
 
 describe('settings, filters and the item', () => {
-	const message = parseInboundMessage(inbound({ extra: true })) as { ok: true; message: InboundMessage };
+	const read = (body: unknown) => (normalizeMessage(body, Date.UTC(2024, 4, 1, 10, 0, 5)) as { value: NormalizedMessage }).value;
+	const message = read(inbound({ extra: true }));
 
 	it('applies defaults to an empty options collection', () => {
 		expect(resolveSettings({})).toEqual({
@@ -219,6 +222,7 @@ describe('settings, filters and the item', () => {
 			maxBodyBytes: 256 * 1024,
 			dedupeTtlMs: 24 * 3600 * 1000,
 			dedupeMaxEntries: 5000,
+			strictValidation: false,
 		});
 	});
 
@@ -228,6 +232,7 @@ describe('settings, filters and the item', () => {
 		expect(def('maxBodySizeKb').default).toBe(DEFAULTS.maxBodySizeKb);
 		expect(def('dedupeWindowHours').default).toBe(DEFAULTS.dedupeWindowHours);
 		expect(def('dedupeMaxEntries').default).toBe(DEFAULTS.dedupeMaxEntries);
+		expect(def('strictValidation').default).toBe(false);
 	});
 
 	it('splits lists and normalises destinations as people type them', () => {
@@ -245,14 +250,21 @@ describe('settings, filters and the item', () => {
 		expect(ignoreReason(message.message, resolveSettings({ destinations: '441111' }))).toBe(
 			"destination 447860099299 is not one of the trigger's Destinations",
 		);
-		const image = parseInboundMessage(inbound({ contentType: 'IMAGE', content: { url: 'https://x/y.jpg' } })) as { ok: true; message: InboundMessage };
+		const image = read(inbound({ contentType: 'IMAGE', content: { url: 'https://x/y.jpg' } }));
 		expect(ignoreReason(image.message, resolveSettings({ includeNonText: false }))).toMatch(/content type IMAGE is not text/);
 		expect(ignoreReason(message.message, resolveSettings({ includeNonText: false }))).toBeUndefined();
 	});
 
+	it('ignores a message without channel or destination when those filters are set (it cannot match them)', () => {
+		const bare = read({ conversationId: 'c-1', content: { text: 'hi' } });
+		expect(ignoreReason(bare.message, resolveSettings({}))).toBeUndefined();
+		expect(ignoreReason(bare.message, resolveSettings({ channels: ['WHATSAPP'] }))).toMatch(/names no channel/);
+		expect(ignoreReason(bare.message, resolveSettings({ destinations: '447860099299' }))).toMatch(/names no destination/);
+	});
+
 	it('builds the item with the names the Send operation defaults read', () => {
 		const raw = inbound({ extra: true });
-		expect(buildItem(message.message, raw)).toEqual({
+		expect(buildItem(read(raw), Date.UTC(2024, 4, 1, 10, 0, 5))).toEqual({
 			conversationId: 'conv-1',
 			messageId: 'msg-1',
 			channel: 'WHATSAPP',
@@ -263,9 +275,10 @@ describe('settings, filters and the item', () => {
 			text: 'hello',
 			content: { text: 'hello' },
 			createdAt: '2024-05-01T10:00:00.000+00:00',
+			received: { at: '2024-05-01T10:00:05.000Z', derived: [], deduplication: 'messageId' },
 			payload: raw,
 		});
-		const image = parseInboundMessage(inbound({ contentType: 'IMAGE', content: { url: 'https://x/y.jpg', text: 'not a text message' } })) as { ok: true; message: InboundMessage };
-		expect(buildItem(image.message, {}).text).toBeNull();
+		const image = read(inbound({ contentType: 'IMAGE', content: { url: 'https://x/y.jpg', text: 'not a text message' } }));
+		expect(buildItem(image, 0).text).toBeNull();
 	});
 });

@@ -6,54 +6,11 @@ import type { IDataObject, INodeType, IWebhookFunctions } from 'n8n-workflow';
 import { InfobipConversationsTrigger } from '../../nodes/InfobipConversationsTrigger/InfobipConversationsTrigger.node';
 import { serveTrigger, WorkflowDatabase, type ServedTrigger, type ServeTriggerOptions } from '../helpers/webhookContext';
 import { inbound } from './fixtures';
+import { post } from './post';
 
 const SECRET = 'Bearer bot-secret-9d2c41';
 const CREDENTIALS = { infobipBotWebhookApi: { headerName: 'Authorization', headerValue: SECRET } };
 const AUTH = { authorization: SECRET };
-
-interface Reply {
-	status: number;
-	text: string;
-	json: IDataObject;
-}
-
-/** POSTs like Infobip (or an attacker) would; `chunks` sends a chunked body piece by piece. */
-function post(url: string, body: string | Buffer | { chunks: Buffer[] }, headers: Record<string, string> = {}): Promise<Reply> {
-	return new Promise((resolve, reject) => {
-		const chunked = typeof body === 'object' && !Buffer.isBuffer(body);
-		const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-			const parts: Buffer[] = [];
-			res.on('data', (c: Buffer) => parts.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(parts).toString('utf8');
-				let json: IDataObject = {};
-				try {
-					json = JSON.parse(text);
-				} catch {}
-				resolve({ status: res.statusCode ?? 0, text, json });
-			});
-		});
-		req.on('error', reject);
-		if (!chunked) {
-			req.end(body);
-			return;
-		}
-		const { chunks } = body as { chunks: Buffer[] };
-		let i = 0;
-		let answered = false;
-		req.on('response', () => (answered = true));
-		req.on('error', () => undefined);
-		const next = (): void => {
-			if (answered || i >= chunks.length) {
-				req.end();
-				return;
-			}
-			if (req.write(chunks[i++])) setImmediate(next);
-			else req.once('drain', next);
-		};
-		next();
-	});
-}
 
 const json = (value: unknown) => JSON.stringify(value);
 
@@ -213,10 +170,30 @@ describe('Infobip Conversations Trigger served like n8n does', () => {
 			expect(t.executions).toHaveLength(1);
 		});
 
-		it('names the offending field', async () => {
+		it('refuses only what can never be a message, naming the field', async () => {
 			const t = await start();
 			const cases: Array<[unknown, string, string]> = [
 				[inbound({ conversationId: undefined }), 'conversationId', 'conversationId is required'],
+				[inbound({ conversationId: '' }), 'conversationId', 'conversationId must be a non-empty string'],
+				[inbound({ content: undefined }), 'content', expect.stringMatching(/^content is required/) as unknown as string],
+				['hello bot', '(body)', 'The request body must be a JSON object (an inbound message)'],
+				[null, '(body)', 'The request body must be a JSON object (an inbound message)'],
+				[{ results: [{ text: 'no conversation' }] }, 'results[0].conversationId', expect.stringMatching(/^No message of the request could be read; the first: conversationId is required/) as unknown as string],
+			];
+			for (const [body, field, message] of cases) {
+				const r = await post(t.url, json(body), AUTH);
+				expect(r.status).toBe(400);
+				expect(r.json).toEqual({ error: 'invalid_message', field, message });
+			}
+			expect((await post(t.url, '', AUTH)).json).toEqual({ error: 'invalid_json', message: expect.stringMatching(/empty/) });
+			expect(t.executions).toHaveLength(0);
+		});
+
+		it('with Strict Validation refuses every message that lacks a field of the full shape (the former behaviour)', async () => {
+			const t = await start({ parameters: { triggerOptions: { strictValidation: true } } });
+			const cases: Array<[unknown, string, string]> = [
+				[inbound({ id: undefined }), 'id', 'id is required'],
+				[inbound({ createdAt: undefined }), 'createdAt', 'createdAt is required'],
 				[inbound({ direction: 'OUTBOUND' }), 'direction', 'direction must be "INBOUND"; this trigger only accepts inbound customer messages'],
 				[inbound({ content: {} }), 'content.text', 'content.text must be a string for a TEXT message'],
 				[[inbound()], '(body)', 'The request body must be a JSON object (one inbound message)'],
@@ -226,8 +203,9 @@ describe('Infobip Conversations Trigger served like n8n does', () => {
 				expect(r.status).toBe(400);
 				expect(r.json).toEqual({ error: 'invalid_message', field, message });
 			}
-			expect((await post(t.url, '', AUTH)).json).toEqual({ error: 'invalid_json', message: expect.stringMatching(/empty/) });
 			expect(t.executions).toHaveLength(0);
+			expect((await post(t.url, json(inbound()), AUTH)).json).toEqual({ status: 'accepted', messageId: 'msg-1' });
+			expect(t.executions[0].items[0].json.received).toEqual({ at: expect.any(String), derived: [], deduplication: 'messageId' });
 		});
 
 		it('reads gzip bodies and answers 415 to an unknown Content-Encoding', async () => {
@@ -259,6 +237,7 @@ describe('Infobip Conversations Trigger served like n8n does', () => {
 						text: 'hello',
 						content: { text: 'hello' },
 						createdAt: '2024-05-01T10:00:00.000+00:00',
+						received: { at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), derived: [], deduplication: 'messageId' },
 						payload: raw,
 					},
 				},
@@ -384,7 +363,7 @@ describe('Infobip Conversations Trigger served like n8n does', () => {
 		await post(t.url, '{bad', AUTH);
 		await post(t.url, json(inbound({ direction: 'OUTBOUND' })), AUTH);
 		const everything = [...t.requests.map((r) => r.body), JSON.stringify(t.executions), ...t.logs, t.db.staticDataJson ?? ''].join('\n');
-		expect(t.requests.map((r) => r.status)).toEqual([200, 200, 401, 400, 400]);
+		expect(t.requests.map((r) => r.status)).toEqual([200, 200, 401, 400, 200]);
 		for (const fragment of [SECRET, 'bot-secret-9d2c41', SECRET.slice(0, -1)]) expect(everything).not.toContain(fragment);
 	});
 });

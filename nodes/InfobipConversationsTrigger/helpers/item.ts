@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { InboundMessage } from './payload';
+import type { InboundMessage, NormalizedMessage } from './inbound';
 
 /** The trigger's options with their defaults applied (n8n gives a collection only the options the user added). */
 export interface TriggerSettings {
@@ -10,6 +10,8 @@ export interface TriggerSettings {
 	maxBodyBytes: number;
 	dedupeTtlMs: number;
 	dedupeMaxEntries: number;
+	/** Refuse (400) every message that lacks a field of the full Conversations message shape, as before. */
+	strictValidation: boolean;
 }
 
 export const DEFAULTS = {
@@ -38,6 +40,7 @@ export function resolveSettings(options: IDataObject): TriggerSettings {
 		maxBodyBytes: Math.max(1, Math.round(num(options.maxBodySizeKb, DEFAULTS.maxBodySizeKb) * 1024)),
 		dedupeTtlMs: Math.max(0, num(options.dedupeWindowHours, DEFAULTS.dedupeWindowHours)) * 3600 * 1000,
 		dedupeMaxEntries: Math.max(1, Math.floor(num(options.dedupeMaxEntries, DEFAULTS.dedupeMaxEntries))),
+		strictValidation: options.strictValidation === true,
 	};
 }
 
@@ -51,13 +54,16 @@ export function normalizeDestination(value: string): string {
 
 /** Why a message is ignored by the options, or undefined when the flow should run for it. */
 export function ignoreReason(message: InboundMessage, settings: TriggerSettings): string | undefined {
-	if (settings.channels.length && !settings.channels.includes(message.channel.toUpperCase())) {
-		return `channel ${message.channel} is not one of the trigger's Channels (${settings.channels.join(', ')})`;
+	if (settings.channels.length && !(message.channel && settings.channels.includes(message.channel.toUpperCase()))) {
+		const channel = message.channel ? `channel ${message.channel}` : 'the message names no channel, which';
+		return `${channel} is not one of the trigger's Channels (${settings.channels.join(', ')})`;
 	}
 	if (settings.destinations.length) {
-		const to = normalizeDestination(message.to);
-		if (!settings.destinations.some((d) => normalizeDestination(d) === to)) {
-			return `destination ${message.to} is not one of the trigger's Destinations`;
+		const to = message.to === null ? undefined : normalizeDestination(message.to);
+		if (to === undefined || !settings.destinations.some((d) => normalizeDestination(d) === to)) {
+			return message.to === null
+				? "the message names no destination (to), so it matches none of the trigger's Destinations"
+				: `destination ${message.to} is not one of the trigger's Destinations`;
 		}
 	}
 	if (!settings.includeNonText && message.contentType !== 'TEXT') {
@@ -66,11 +72,21 @@ export function ignoreReason(message: InboundMessage, settings: TriggerSettings)
 	return undefined;
 }
 
+/** Where a message of an envelope sat: the envelope's field, its index there and the number of messages. */
+export interface EnvelopePosition {
+	field: string;
+	index: number;
+	count: number;
+}
+
 /**
  * The item a flow works with. Top-level names match what the Infobip Conversations node's Send operation
  * reads by default: conversationId, to (our sender → From), from (the customer → To), channel.
+ * `received` says when the trigger got the message, which fields it derived and how it deduplicates.
+ * `payload` is the message exactly as received.
  */
-export function buildItem(message: InboundMessage, raw: unknown): IDataObject {
+export function buildItem(normalized: NormalizedMessage, receivedAtMs: number, envelope?: EnvelopePosition): IDataObject {
+	const { message } = normalized;
 	const text = message.contentType === 'TEXT' && typeof message.content.text === 'string' ? message.content.text : null;
 	return {
 		conversationId: message.conversationId,
@@ -83,6 +99,12 @@ export function buildItem(message: InboundMessage, raw: unknown): IDataObject {
 		text,
 		content: message.content as IDataObject,
 		createdAt: message.createdAt,
-		payload: raw as IDataObject,
+		received: {
+			at: new Date(receivedAtMs).toISOString(),
+			derived: normalized.derived,
+			deduplication: normalized.deduplication,
+			...(envelope ? { envelope: { ...envelope } } : {}),
+		},
+		payload: normalized.raw as IDataObject,
 	};
 }

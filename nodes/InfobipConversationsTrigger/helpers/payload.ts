@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
+import type { NormalizedMessage } from './inbound';
+
 /**
- * The message Infobip POSTs to an external chatbot's Bot URL: the same shape as a message of the
- * Conversations Messages API. Unknown extra fields are kept (they stay in the raw `payload` of the item).
- * `createdAt` is only required to be a non-empty string: rejecting a real message over a timestamp format
- * would lose it (Infobip does not redeliver after a 4xx).
+ * Strict Validation (an option, off by default): the message Infobip POSTs to an external chatbot's Bot URL must
+ * have the full shape of a message of the Conversations Messages API, every field present, or it is refused
+ * with 400. Unknown extra fields are kept (they stay in the raw `payload` of the item). `createdAt` is only
+ * required to be a non-empty string. Without the option the trigger reads messages liberally (inbound.ts).
  */
 const nonEmpty = z.string().min(1);
 
@@ -27,9 +29,7 @@ export const inboundMessageSchema = z
 		}
 	});
 
-export type InboundMessage = z.infer<typeof inboundMessageSchema>;
-
-export type PayloadResult = { ok: true; message: InboundMessage } | { ok: false; field: string; reason: string };
+export type PayloadResult = { ok: true; value: NormalizedMessage } | { ok: false; field: string; reason: string };
 
 function describe(issue: z.ZodIssue): string {
 	switch (issue.code) {
@@ -45,13 +45,24 @@ function describe(issue: z.ZodIssue): string {
 	}
 }
 
-/** Checks a parsed JSON body against the inbound-message shape; on failure names the first bad field. */
-export function parseInboundMessage(body: unknown): PayloadResult {
+/** Checks a parsed JSON body against the full inbound-message shape; on failure names the first bad field. */
+export function parseStrictMessage(body: unknown): PayloadResult {
 	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
 		return { ok: false, field: '(body)', reason: 'The request body must be a JSON object (one inbound message)' };
 	}
 	const parsed = inboundMessageSchema.safeParse(body);
-	if (parsed.success) return { ok: true, message: parsed.data };
+	if (parsed.success) {
+		const { conversationId, id, from, to, channel, direction, contentType, content, createdAt } = parsed.data;
+		return {
+			ok: true,
+			value: {
+				message: { conversationId, id, from, to, channel, direction, contentType, content, createdAt },
+				derived: [],
+				deduplication: 'messageId',
+				raw: body as Record<string, unknown>,
+			},
+		};
+	}
 	const issue = parsed.error.issues[0];
 	const field = issue.path.join('.') || '(body)';
 	return { ok: false, field, reason: `${field} ${describe(issue)}` };

@@ -250,10 +250,14 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
  * message itself: INBOUND, same conversation, with `createdAt`), the reply cannot be older than that message.
  * That time comes from Infobip's clock, like the `createdAt` of the messages the lookup after an ambiguous failure
  * compares, so an identical earlier reply (a bot that often says the same thing) is never mistaken for this one.
- * Otherwise -Infinity: only the local clock bound applies.
+ * Otherwise (also when the trigger derived createdAt because the message had none) -Infinity: only the local
+ * clock bound applies.
  */
 export function answeredMessageTime(item: IDataObject | undefined, conversationId: string): number {
 	if (!item || item.direction !== 'INBOUND' || item.conversationId !== conversationId) return -Infinity;
+	// a createdAt the trigger filled in (the message had none) is n8n's clock, not Infobip's: no bound from it
+	const derived = (item.received as IDataObject | undefined)?.derived;
+	if (Array.isArray(derived) && (derived as unknown[]).includes('createdAt')) return -Infinity;
 	const at = typeof item.createdAt === 'string' ? Date.parse(item.createdAt) : NaN;
 	return Number.isFinite(at) ? at : -Infinity;
 }
