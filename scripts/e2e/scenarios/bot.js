@@ -89,6 +89,24 @@ async function run(ctx, prepared) {
 	await sleep(1000);
 	check('bot: a redelivered message is answered 200 duplicate and starts nothing', again.status === 200 && /duplicate/.test(again.text) && (await n8n.executions(WORKFLOW_ID)).length === 3 && outbound(emu, conversationId).length === 3, `${again.status} ${again.text}`);
 
+	// a minimal message, as only Infobip's public pages promise it (no id, direction, createdAt): answered once;
+	// the same minimal message with its own createdAt, delivered twice: the derived key makes the second a duplicate
+	const [minimalConv] = emu.seed({ count: 1, lastMessageAgoMs: 60_000, withBot: true }).conversationIds;
+	const customer = emu.state.conversations.get(minimalConv).customer;
+	const minimal = { conversationId: minimalConv, from: customer.from, to: customer.to, channel: customer.channel, contentType: 'TEXT', content: { text: 'hi' } };
+	const m1 = await post(prepared.url, JSON.stringify(minimal), auth);
+	await waitFor(() => outbound(emu, minimalConv).length >= 1);
+	await n8n.waitForExecutions(WORKFLOW_ID, (r) => r.length >= 4);
+	await sleep(500);
+	check('bot: a minimal message (no id, direction, createdAt) is accepted and answered exactly once', m1.status === 200 && /"accepted"/.test(m1.text) && outbound(emu, minimalConv).length === 1 && (await n8n.executions(WORKFLOW_ID)).length === 4, `${m1.status} ${m1.text}; ${outbound(emu, minimalConv).length} replies`);
+	const stamped = JSON.stringify({ ...minimal, content: { text: 'What are your opening hours?' }, createdAt: new Date().toISOString().replace('Z', '+0000') });
+	const s1 = await post(prepared.url, stamped, auth);
+	await waitFor(() => outbound(emu, minimalConv).length >= 2);
+	const s2 = await post(prepared.url, stamped, auth);
+	await sleep(1000);
+	const rowsAfter = await n8n.waitForExecutions(WORKFLOW_ID, (r) => r.length >= 5);
+	check('bot: a redelivered minimal message with its own createdAt (stable derived key) is not answered twice', /"accepted"/.test(s1.text) && /"duplicate"/.test(s2.text) && outbound(emu, minimalConv).length === 2 && rowsAfter.length === 5 && rowsAfter.every((r) => r.status === 'success'), `${s1.text} / ${s2.text}; ${outbound(emu, minimalConv).length} replies, ${rowsAfter.length} executions`);
+
 	const data = await ctx.executionDataText(WORKFLOW_ID);
 	check('bot: the trigger item carried the message fields at the top level', data.includes('"hi"') && data.includes(conversationId));
 	check('bot: no credential value in the execution data', !ctx.secrets.some((s) => data.includes(s)));
