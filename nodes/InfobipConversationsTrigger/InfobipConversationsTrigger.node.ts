@@ -10,7 +10,8 @@ import type {
 } from 'n8n-workflow';
 
 import { CHANNELS } from '../InfobipConversations/actions/message/send.operation';
-import { DEFAULT_HEADER_NAME, verifyHeader } from './helpers/auth';
+import { DEFAULT_HEADER_NAME } from './helpers/auth';
+import { checkHeaderCached, type HeaderCheck } from './helpers/credentialCache';
 import { discardBody, parseJson, readBody, type BodySource } from './helpers/body';
 import { acceptMessages, type MessageOutcome } from './helpers/accept';
 import { readMessages, type MessageResult } from './helpers/inbound';
@@ -117,6 +118,15 @@ export class InfobipConversationsTrigger implements INodeType {
 							'Run only for messages on these channels. Others are answered 200 "ignored" and start no execution. Empty: all channels.',
 					},
 					{
+						displayName: 'Credential Cache (Seconds)',
+						name: 'credentialCacheSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 60 },
+						default: 60,
+						description:
+							'How long the expected header value is remembered (as a hash, per credential) so a message does not load the credential from the database each time. A changed value works at once; the old value is still accepted for at most this long. 0: load it for every message.',
+					},
+					{
 						displayName: 'Deduplication Window (Hours)',
 						name: 'dedupeWindowHours',
 						type: 'number',
@@ -191,28 +201,43 @@ export class InfobipConversationsTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 
-		// 1. Authentication, before a byte of the body is read.
+		// 1. Authentication, before a byte of the body is read. The expected header comes from a short-lived cache of
+		// the credential (see credentialCache.ts): loading a credential in a webhook is its most expensive step.
 		if (this.getNodeParameter('authentication', 'botWebhookHeader') !== 'none') {
-			let credentials: ICredentialDataDecryptedObject | undefined;
+			const selected = this.getNode().credentials?.infobipBotWebhookApi;
+			const cacheKey = selected?.id ? `infobipBotWebhookApi:${selected.id}` : undefined;
+			let check: HeaderCheck;
 			try {
-				credentials = await this.getCredentials<ICredentialDataDecryptedObject>('infobipBotWebhookApi');
+				check = await checkHeaderCached(
+					cacheKey,
+					req.headers,
+					async () => {
+						let credentials: ICredentialDataDecryptedObject | undefined;
+						try {
+							credentials = await this.getCredentials<ICredentialDataDecryptedObject>('infobipBotWebhookApi');
+						} catch (error) {
+							// a credential that is selected but cannot be loaded is a temporary failure (below: 503)
+							if (selected) throw error;
+							credentials = undefined;
+						}
+						return {
+							headerName: String(credentials?.headerName || DEFAULT_HEADER_NAME),
+							expected: typeof credentials?.headerValue === 'string' ? credentials.headerValue : '',
+						};
+					},
+					settings.credentialCacheMs,
+				);
 			} catch (error) {
-				// A credential is selected but could not be loaded (e.g. n8n's database is overloaded or unreachable):
-				// a temporary failure, answered 503 so Infobip delivers the message again later.
-				if (this.getNode().credentials?.infobipBotWebhookApi) {
-					this.logger.error(
-						`Infobip Conversations Trigger: could not load the Infobip Bot Webhook credential (${(error as Error).message}); request refused (503), Infobip retries it`,
-					);
-					return answer(503, {
-						error: 'credential_unavailable',
-						message: 'The trigger could not load its Infobip Bot Webhook credential right now; the message was not accepted, please retry',
-					});
-				}
-				credentials = undefined;
+				// e.g. n8n's database is overloaded or unreachable: answered 503 so Infobip delivers the message again later
+				this.logger.error(
+					`Infobip Conversations Trigger: could not load the Infobip Bot Webhook credential (${(error as Error).message}); request refused (503), Infobip retries it`,
+				);
+				return answer(503, {
+					error: 'credential_unavailable',
+					message: 'The trigger could not load its Infobip Bot Webhook credential right now; the message was not accepted, please retry',
+				});
 			}
-			const expected = typeof credentials?.headerValue === 'string' ? credentials.headerValue : '';
-			const headerName = String(credentials?.headerName || DEFAULT_HEADER_NAME).trim();
-			if (!expected) {
+			if (check.result === 'notConfigured') {
 				this.logger.error(
 					'Infobip Conversations Trigger: no Infobip Bot Webhook credential with an Expected Value is set; request refused (500)',
 				);
@@ -221,9 +246,9 @@ export class InfobipConversationsTrigger implements INodeType {
 					message: 'The trigger has no Infobip Bot Webhook credential with an Expected Value; the message was not accepted',
 				});
 			}
-			if (!verifyHeader(req.headers, headerName, expected)) {
-				this.logger.debug(`Infobip Conversations Trigger: request without the expected ${headerName} header refused (401)`);
-				return answer(401, { error: 'unauthorized', message: `Missing or wrong ${headerName} header` });
+			if (check.result === 'refused') {
+				this.logger.debug(`Infobip Conversations Trigger: request without the expected ${check.headerName} header refused (401)`);
+				return answer(401, { error: 'unauthorized', message: `Missing or wrong ${check.headerName} header` });
 			}
 		}
 

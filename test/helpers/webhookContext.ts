@@ -89,6 +89,8 @@ export interface ServeTriggerOptions {
 	loseAnswer?: (n: number) => boolean;
 	/** getCredentials throws this for a credential that is selected on the node (e.g. a database timeout). */
 	credentialsError?: Error;
+	/** The id of the selected credentials (default: unique per served trigger, so no cache is shared between tests). */
+	credentialId?: string;
 }
 
 export interface ServedTrigger {
@@ -97,8 +99,12 @@ export interface ServedTrigger {
 	executions: Execution[];
 	requests: HandledRequest[];
 	logs: string[];
+	/** How often the node loaded a credential (getCredentials calls). */
+	readonly credentialLoads: number;
 	close(): Promise<void>;
 }
+
+let servedTriggers = 0;
 
 function getPath(obj: IDataObject, path: string): unknown {
 	let cur: unknown = obj;
@@ -140,6 +146,8 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 	const webhookDescription = description.webhooks?.[0];
 	if (!webhookDescription) throw new Error('serveTrigger: the node has no webhook description');
 	let count = 0;
+	let credentialLoads = 0;
+	const servedId = ++servedTriggers;
 	const entriesBySocket = new WeakMap<Socket, HandledRequest[]>();
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -203,7 +211,7 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 			parameters: {},
 			webhookId: 'test-webhook-id',
 			// the credentials selected on the node (by reference, as n8n stores them)
-			credentials: Object.fromEntries(Object.keys(options.credentials ?? {}).map((type) => [type, { id: `cred-${type}`, name: type }])),
+			credentials: Object.fromEntries(Object.keys(options.credentials ?? {}).map((type) => [type, { id: options.credentialId ?? `cred-${type}-${servedId}`, name: type }])),
 		};
 		node.parameters =
 			(NodeHelpers.getNodeParameters(description.properties, (options.parameters ?? {}) as INodeParameters, true, false, node, description) ?? {}) as INodeParameters;
@@ -252,6 +260,7 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 				return value === undefined ? fallback : value;
 			},
 			async getCredentials(type: string) {
+				credentialLoads++;
 				if (options.credentialsError && node.credentials?.[type]) throw options.credentialsError;
 				const c = options.credentials?.[type];
 				if (!c) throw new Error(`Node "${node.name}" does not have any credentials of type "${type}" set`);
@@ -319,6 +328,9 @@ export async function serveTrigger(options: ServeTriggerOptions): Promise<Served
 		executions,
 		requests,
 		logs,
+		get credentialLoads() {
+			return credentialLoads;
+		},
 		close: async () => {
 			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 			server.closeAllConnections();

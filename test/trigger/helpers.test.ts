@@ -222,6 +222,7 @@ describe('settings, filters and the item', () => {
 			maxBodyBytes: 256 * 1024,
 			dedupeTtlMs: 24 * 3600 * 1000,
 			dedupeMaxEntries: 5000,
+			credentialCacheMs: 60_000,
 			strictValidation: false,
 		});
 	});

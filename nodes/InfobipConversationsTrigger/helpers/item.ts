@@ -10,6 +10,8 @@ export interface TriggerSettings {
 	maxBodyBytes: number;
 	dedupeTtlMs: number;
 	dedupeMaxEntries: number;
+	/** How long the credential's expected header is remembered (credentialCache.ts); 0 = load every time. */
+	credentialCacheMs: number;
 	/** Refuse (400) every message that lacks a field of the full Conversations message shape, as before. */
 	strictValidation: boolean;
 }
@@ -18,6 +20,7 @@ export const DEFAULTS = {
 	maxBodySizeKb: 256,
 	dedupeWindowHours: 24,
 	dedupeMaxEntries: 5000,
+	credentialCacheSeconds: 60,
 } as const;
 
 const num = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
@@ -40,6 +43,7 @@ export function resolveSettings(options: IDataObject): TriggerSettings {
 		maxBodyBytes: Math.max(1, Math.round(num(options.maxBodySizeKb, DEFAULTS.maxBodySizeKb) * 1024)),
 		dedupeTtlMs: Math.max(0, num(options.dedupeWindowHours, DEFAULTS.dedupeWindowHours)) * 3600 * 1000,
 		dedupeMaxEntries: Math.max(1, Math.floor(num(options.dedupeMaxEntries, DEFAULTS.dedupeMaxEntries))),
+		credentialCacheMs: Math.min(60, Math.max(0, num(options.credentialCacheSeconds, DEFAULTS.credentialCacheSeconds))) * 1000,
 		strictValidation: options.strictValidation === true,
 	};
 }
