@@ -148,6 +148,35 @@ describe('Message → Send', () => {
 		expect(scope.isDone()).toBe(true);
 	});
 
+	it('sends LOCATION content with the field names of the API\'s examples (locationName, address)', async () => {
+		const scope = nock(BASE)
+			.post('/ccaas/1/conversations/conv-1/messages', (b) =>
+				JSON.stringify(b.content) === JSON.stringify({ latitude: 45.8, longitude: 15.97, locationName: 'Office', address: 'Main St 1' }),
+			)
+			.reply(200, { id: 'loc' });
+		await run({ ...sendParams, contentType: 'LOCATION', latitude: 45.8, longitude: 15.97, locationName: 'Office', address: 'Main St 1' }).result;
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('after an ambiguous 500 recognises its message when Infobip echoes the content with extra null fields in another order', async () => {
+		const created = {
+			id: 'out-6',
+			to: inbound.from,
+			contentType: 'IMAGE',
+			content: { caption: 'Look', showUrlPreview: null, url: 'https://example.com/a.jpg' },
+			createdAt: new Date().toISOString(),
+		};
+		const scope = nock(BASE)
+			.post('/ccaas/1/conversations/conv-1/messages')
+			.reply(502, {})
+			.get('/ccaas/1/conversations/conv-1/messages')
+			.query(true)
+			.reply(200, { messages: [created] });
+		const out = await run({ ...sendParams, contentType: 'IMAGE', url: 'https://example.com/a.jpg', caption: 'Look' }).result;
+		expect(out[0][0].json).toEqual(created);
+		expect(scope.isDone()).toBe(true); // no second POST
+	});
+
 	it('after an ambiguous 500 with nothing created retries once and delivers', async () => {
 		const scope = nock(BASE)
 			.post('/ccaas/1/conversations/conv-1/messages')
@@ -341,6 +370,21 @@ describe('Conversation operations', () => {
 		const out = await run({ resource: 'conversation', operation: 'getMany', returnAll: false, limit: 3, filters: {} }).result;
 		expect(out[0].map((i) => i.json.id)).toEqual(['a', 'b', 'c']);
 		expect(scope.isDone()).toBe(true);
+	});
+});
+
+describe('sameContent (recognising a sent message in a listing)', () => {
+	const { sameContent } = jest.requireActual('../../nodes/InfobipConversations/actions/message/send.operation') as typeof import('../../nodes/InfobipConversations/actions/message/send.operation');
+	it('ignores key order, extra fields and extra nulls; compares what was sent', () => {
+		expect(sameContent({ text: 'hi' }, { text: 'hi' })).toBe(true);
+		expect(sameContent({ url: 'u', caption: 'c' }, { caption: 'c', url: 'u', showUrlPreview: null })).toBe(true);
+		expect(sameContent({ latitude: 45.8, longitude: 1 }, { longitude: 1, latitude: 45.8, locationName: null })).toBe(true);
+	});
+	it('differs on any sent value', () => {
+		expect(sameContent({ text: 'hi' }, { text: 'hi!' })).toBe(false);
+		expect(sameContent({ url: 'u', caption: 'c' }, { url: 'u' })).toBe(false);
+		expect(sameContent({ text: 'hi' }, null)).toBe(false);
+		expect(sameContent({ text: 'hi' }, ['hi'])).toBe(false);
 	});
 });
 

@@ -25,7 +25,7 @@ export function hintForStatus(status: number): string {
 		case 401:
 			return 'Check the API key and base URL in the "Infobip Conversations API" credential.';
 		case 403:
-			return 'The API key is valid but lacks the Conversations (CCaaS) scopes: add them to the key in the Infobip portal.';
+			return 'The API key is valid but may not do this: give it the Conversations scopes in the Infobip portal — reading needs conversations:read (or similar), every change (send, route, assign, metadata, update) needs conversations:manage.';
 		case 404:
 			return 'The conversation, agent or queue id does not exist in this Infobip account.';
 		case 429:

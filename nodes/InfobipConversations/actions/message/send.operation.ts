@@ -131,6 +131,13 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { ...show, contentType: ['LOCATION'] } },
 	},
+	{
+		displayName: 'Address',
+		name: 'address',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { ...show, contentType: ['LOCATION'] } },
+	},
 ];
 
 const contentSchemas = {
@@ -139,10 +146,12 @@ const contentSchemas = {
 	VIDEO: z.object({ url: z.string().url('Media URL is not a valid URL'), caption: z.string().optional() }),
 	AUDIO: z.object({ url: z.string().url('Media URL is not a valid URL') }),
 	DOCUMENT: z.object({ url: z.string().url('Media URL is not a valid URL'), caption: z.string().optional() }),
+	// field names as in the Conversations API's examples of LOCATION messages (locationName, address)
 	LOCATION: z.object({
 		latitude: z.number().min(-90).max(90),
 		longitude: z.number().min(-180).max(180),
-		name: z.string().optional(),
+		locationName: z.string().optional(),
+		address: z.string().optional(),
 	}),
 };
 
@@ -163,7 +172,8 @@ export function buildContent(
 			raw = {
 				latitude: ctx.getNodeParameter('latitude', i, 0) as number,
 				longitude: ctx.getNodeParameter('longitude', i, 0) as number,
-				...(get('locationName') ? { name: get('locationName') } : {}),
+				...(get('locationName') ? { locationName: get('locationName') } : {}),
+				...(get('address') ? { address: get('address') } : {}),
 			};
 			break;
 		default:
@@ -213,7 +223,7 @@ export async function sendMessage(this: IExecuteFunctions, msg: OutboundMessage)
 			(m) =>
 				m.to === to &&
 				m.contentType === contentType &&
-				JSON.stringify(m.content) === JSON.stringify(content) &&
+				sameContent(content, m.content) &&
 				Date.parse(String(m.createdAt)) >= notBefore,
 		);
 	};
@@ -223,6 +233,22 @@ export async function sendMessage(this: IExecuteFunctions, msg: OutboundMessage)
 		body: { from, to, channel, contentType, content },
 		headers: { 'x-agent-id': agentId },
 		reconcile,
+	});
+}
+
+/**
+ * Whether a message Infobip lists has the content we sent: every field we sent has the same value there.
+ * Infobip may echo the content with extra fields (`caption: null`, `showUrlPreview: null`) or in another key
+ * order, and numbers as it stores them, so neither a byte comparison nor the extra fields decide.
+ */
+export function sameContent(sent: IDataObject, listed: unknown): boolean {
+	if (!listed || typeof listed !== 'object' || Array.isArray(listed)) return false;
+	const other = listed as IDataObject;
+	return Object.entries(sent).every(([key, value]) => {
+		if (value === undefined || value === null) return other[key] === undefined || other[key] === null;
+		if (typeof value === 'number') return Number(other[key]) === value;
+		if (typeof value === 'object') return JSON.stringify(value) === JSON.stringify(other[key]);
+		return other[key] === value;
 	});
 }
 
