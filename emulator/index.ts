@@ -89,6 +89,10 @@ export interface Message {
 	contentType: string;
 	content: Record<string, unknown>;
 	createdAt: string;
+	/** Who wrote it, as the API's message objects say (`authorType` CUSTOMER, AGENT, BOT or SYSTEM; `authorId` the agent or bot). */
+	authorType?: 'CUSTOMER' | 'AGENT' | 'BOT' | 'SYSTEM';
+	authorId?: string;
+	/** emulator-only (the 'full' profile answers it too): the x-agent-id an outbound message was sent with */
 	agentId?: string;
 }
 export interface EmulatorState {
@@ -220,7 +224,8 @@ const contentSchemas: Record<string, z.ZodTypeAny> = {
 	VIDEO: urlContent,
 	AUDIO: urlContent,
 	DOCUMENT: urlContent,
-	LOCATION: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }),
+	// the API's examples name the label locationName; `name` is accepted as well
+	LOCATION: z.object({ latitude: z.number(), longitude: z.number(), locationName: z.string().optional(), name: z.string().optional(), address: z.string().optional() }),
 };
 const messageSchema = z.object({
 	from: z.string().min(1),
@@ -377,6 +382,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		if (!c) throw new HttpError(404, `Conversation ${id} not found`, 'NOT_FOUND');
 		return c;
 	};
+	/** A message as the API answers it; the emulator-only `agentId` only in the 'full' profile. */
+	const publicMessage = (m: Message) => {
+		if (profile === 'full') return m;
+		const { agentId: _a, ...rest } = m;
+		return rest;
+	};
 	const publicConversation = (c: Conversation) => {
 		const { withBot: _w, customer: _c, ...rest } = c;
 		return rest;
@@ -457,6 +468,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 			contentType: msg.contentType ?? 'TEXT',
 			content: msg.content ?? { text: msg.text ?? '' },
 			createdAt: ts(),
+			authorType: 'CUSTOMER',
 		};
 		addMessage(m);
 		const forwarded = conv.withBot && Boolean(bot.url);
@@ -503,6 +515,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 				contentType: 'TEXT',
 				content: { text: o.text },
 				createdAt: at,
+				...(inboundMsg ? { authorType: 'CUSTOMER' as const } : { authorType: 'BOT' as const, ...(agentId ? { authorId: agentId, agentId } : {}) }),
 			});
 			conversationIds.push(conv.id);
 		}
@@ -634,7 +647,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 			if (method === 'GET') {
 				const direction = q.get('direction');
 				const items = (state.messages.get(id) ?? []).filter((m) => !direction || m.direction === direction);
-				return [200, list(order(items, q.get('orderBy') ?? 'createdAt:asc'), q, 'messages')];
+				return [200, list(order(items, q.get('orderBy') ?? 'createdAt:asc'), q, 'messages', publicMessage)];
 			}
 			if (method === 'POST') {
 				const parsed = messageSchema.safeParse(body);
@@ -649,9 +662,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 				if (conv.agentId && sender !== conv.agentId) {
 					throw new HttpError(400, `Conversation is assigned to another agent; x-agent-id ${sender ? 'does not match' : 'is missing'}`);
 				}
-				const msg: Message = { id: randomUUID(), conversationId: id, ...m, content: content.data, direction: 'OUTBOUND', createdAt: ts(), agentId: typeof sender === 'string' ? sender : undefined };
+				const senderId = typeof sender === 'string' ? sender : undefined;
+				const msg: Message = {
+					id: randomUUID(),
+					conversationId: id,
+					...m,
+					content: content.data,
+					direction: 'OUTBOUND',
+					createdAt: ts(),
+					authorType: senderId !== undefined && senderId === bot.agentId ? 'BOT' : 'AGENT',
+					...(senderId !== undefined ? { authorId: senderId } : {}),
+					agentId: senderId,
+				};
 				addMessage(msg);
-				return [200, msg];
+				return [200, publicMessage(msg)];
 			}
 		}
 		throw new HttpError(404, 'Not found', 'NOT_FOUND');

@@ -76,10 +76,18 @@ describe('Set Metadata: the write path', () => {
 });
 
 describe('Set Metadata Merge: PATCH refused → GET + merge + PUT', () => {
-	// a 501 is a 5xx: the transport retries it as it retries every 5xx of an idempotent call, then it is a refusal
+	it('refuses to PUT when the GET does not answer a metadata object (a merge would erase the other keys)', async () => {
+		const scope = nock(BASE).patch(path('c1')).reply(405, METHOD_NOT_ALLOWED).get(path('c1')).reply(200, ['Model', 'CX-5']);
+		const ctx = context(['c1']);
+		await expect(execute(ctx)).rejects.toThrow(/answered GET …\/metadata of conversation c1 with a list/);
+		expect(scope.isDone()).toBe(true);
+		expect(calls(ctx)).not.toContain('PUT /ccaas/1/conversations/c1/metadata');
+	});
+
+	// 501 Not Implemented is about the method: the transport does not retry it (other 5xx it does)
 	it.each([
 		[405, METHOD_NOT_ALLOWED, 1],
-		[501, refusal('NOT_IMPLEMENTED', 'Not implemented'), MAX_ATTEMPTS],
+		[501, refusal('NOT_IMPLEMENTED', 'Not implemented'), 1],
 	])('PATCH %i: GET, then PUT of the merged metadata; the next item of the execution goes straight to GET + PUT', async (status, body, attempts) => {
 		const scope = nock(BASE, { reqheaders: { authorization: `App ${API_KEY}` } })
 			.patch(path('c1'), { Intent: 'agent', Score: 0.9 })

@@ -85,7 +85,7 @@ const endpoints: Endpoint[] = [
 	},
 	{
 		name: 'POST /conversations/{id}/messages',
-		happy: (id) => ({ method: 'POST', path: `/ccaas/1/conversations/${id}/messages`, body: message, headers: { 'x-agent-id': 'bot-1' }, expect: (b) => expect(b).toMatchObject({ conversationId: id, direction: 'OUTBOUND', agentId: 'bot-1' }) }),
+		happy: (id) => ({ method: 'POST', path: `/ccaas/1/conversations/${id}/messages`, body: message, headers: { 'x-agent-id': 'bot-1' }, expect: (b) => expect(b).toMatchObject({ conversationId: id, direction: 'OUTBOUND', authorId: 'bot-1', authorType: expect.stringMatching(/^(AGENT|BOT)$/) }) }),
 		invalid: (id) => ({ method: 'POST', path: `/ccaas/1/conversations/${id}/messages`, body: { ...message, contentType: 'HOLOGRAM' }, headers: { 'x-agent-id': 'bot-1' } }),
 		notFound: () => ({ method: 'POST', path: `/ccaas/1/conversations/${UNKNOWN}/messages`, body: message, headers: { 'x-agent-id': 'bot-1' } }),
 	},

@@ -139,6 +139,7 @@ describe('emulator profiles', () => {
 			const { conversationId, messageId } = await e.inbound({ from: 'c', to: 'b', channel: 'WHATSAPP', text: 'hi' });
 			await e.waitForIdle();
 			expect(JSON.parse(bot.received[0].raw)).toEqual({
+				authorType: 'CUSTOMER',
 				id: messageId,
 				conversationId,
 				from: 'c',

@@ -73,7 +73,7 @@ function closeStep(opts: { message?: boolean } = {}) {
 		.query(listQuery)
 		.reply(200, page([conversation]), headers)
 		.get('/ccaas/1/conversations/c1/messages')
-		.query({ limit: '1', orderBy: 'createdAt:desc' })
+		.query({ limit: '2', orderBy: 'createdAt:desc' })
 		.reply(200, { messages: [lastMessage] }, headers)
 		.get('/ccaas/1/conversations/c1/metadata')
 		.reply(200, { Model: 'CX-5' }, headers)
@@ -86,7 +86,7 @@ function closeStep(opts: { message?: boolean } = {}) {
 		.get('/ccaas/1/conversations/c1/metadata')
 		.reply(200, () => ({ Model: 'CX-5', idleSweep: claim }), headers)
 		.get('/ccaas/1/conversations/c1/messages')
-		.query({ limit: '1', orderBy: 'createdAt:desc' })
+		.query({ limit: '2', orderBy: 'createdAt:desc' })
 		.reply(200, { messages: [lastMessage] }, headers)
 		.get('/ccaas/1/conversations/c1')
 		.reply(200, conversation, headers);
@@ -112,6 +112,34 @@ function closeStep(opts: { message?: boolean } = {}) {
 		.reply(200, page([]), headers);
 	return scope;
 }
+
+describe('Sweep Idle Sessions: a server that ignores orderBy on messages', () => {
+	it('notices the oldest-first answer, reads the newest message from the last page and leaves an active conversation alone', async () => {
+		const old = { ...lastMessage, id: 'm0', createdAt: '2031-01-01T10:00:00.000+0000' };
+		const fresh = { ...lastMessage, id: 'm9', createdAt: '2031-01-01T11:58:00.000+0000' };
+		const scope = nock(BASE)
+			.get('/ccaas/1/conversations')
+			.query({ agentId: 'bot-1', status: 'OPEN', limit: '1' })
+			.reply(200, page([conversation]), headers)
+			.get('/ccaas/1/conversations')
+			.query(listQuery)
+			.reply(200, page([conversation]), headers)
+			// asked newest first, answered oldest first
+			.get('/ccaas/1/conversations/c1/messages')
+			.query({ limit: '2', orderBy: 'createdAt:desc' })
+			.reply(200, { messages: [old, lastMessage], pagination: { totalItems: 7, page: 0, limit: 2 } }, headers)
+			.get('/ccaas/1/conversations/c1/messages')
+			.query({ limit: '1', page: '6' })
+			.reply(200, { messages: [fresh], pagination: { totalItems: 7, page: 6, limit: 1 } }, headers)
+			// the page read again after processing (closing shifts pages): nothing new, done
+			.get('/ccaas/1/conversations')
+			.query(listQuery)
+			.reply(200, page([conversation]), headers);
+		const out = await runSweep(sweepContext(emu, { sweepOptions: { output: 'summary' } }));
+		expect(scope.isDone()).toBe(true);
+		expect(out[0]).toMatchObject({ acted: 0, notIdle: 1, candidates: 0 });
+	});
+});
 
 describe('Sweep Idle Sessions: exact requests (nock)', () => {
 	it('one step without a message: probe, list, last message, claim, settle, re-check, close, record', async () => {
@@ -175,7 +203,7 @@ describe('Sweep Idle Sessions: exact requests (nock)', () => {
 			.query(listQuery)
 			.reply(200, page([conversation]), headers)
 			.get('/ccaas/1/conversations/c1/messages')
-			.query({ limit: '1', orderBy: 'createdAt:desc' })
+			.query({ limit: '2', orderBy: 'createdAt:desc' })
 			.reply(200, { messages: [lastMessage] }, headers)
 			.get('/ccaas/1/conversations/c1/metadata')
 			.reply(200, { Model: 'CX-5' }, headers)
@@ -189,7 +217,7 @@ describe('Sweep Idle Sessions: exact requests (nock)', () => {
 			.get('/ccaas/1/conversations/c1/metadata')
 			.reply(200, () => ({ Model: 'CX-5', idleSweep: claim }), headers)
 			.get('/ccaas/1/conversations/c1/messages')
-			.query({ limit: '1', orderBy: 'createdAt:desc' })
+			.query({ limit: '2', orderBy: 'createdAt:desc' })
 			.reply(200, { messages: [lastMessage] }, headers)
 			.get('/ccaas/1/conversations/c1')
 			.reply(200, conversation, headers)

@@ -179,7 +179,8 @@ export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipReques
 			await sleep(retryAfterMs(response.headers?.['retry-after']) ?? backoff(attempt));
 			continue;
 		}
-		if (attempt < maxAttempts && statusCode >= 500) {
+		// 501 Not Implemented is an answer about the method, not a passing failure: never retried
+		if (attempt < maxAttempts && statusCode >= 500 && statusCode !== 501) {
 			if (idempotent) {
 				await sleep(backoff(attempt));
 				continue;

@@ -11,7 +11,7 @@
  * executions, workers or nodes, and each execution finds out again (one refused PATCH) what its account accepts.
  * A 404 may also mean "no such conversation", so it is remembered only once the fallback PUT has succeeded.
  */
-import { NodeApiError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { conversationPath } from '../helpers/params';
 import { infobipApiRequestWithHeaders, type InfobipResponse } from './index';
@@ -71,14 +71,25 @@ export function metadataOf(body: IDataObject): IDataObject {
 	return inner && typeof inner === 'object' && !Array.isArray(inner) && Object.keys(body).length === 1 ? (inner as IDataObject) : body;
 }
 
-/** The conversation's metadata; `{}` when there is none (a conversation without metadata may answer 404). */
+/**
+ * The conversation's metadata; `{}` when there is none (a conversation without metadata may answer 404). An answer
+ * that is not a metadata object (a list, say) is an error: merging into it would write only the new keys and so
+ * erase the others.
+ */
 export async function readMetadata(ctx: IExecuteFunctions, id: string, options: MetadataCallOptions = {}): Promise<IDataObject> {
+	let body: IDataObject;
 	try {
-		return metadataOf(await call(ctx, 'GET', id, options));
+		body = metadataOf(await call(ctx, 'GET', id, options));
 	} catch (error) {
 		if (httpCodeOf(error) === '404') return {};
 		throw error;
 	}
+	if (Array.isArray(body)) {
+		throw new NodeOperationError(ctx.getNode(), `Infobip answered GET …/metadata of conversation ${id} with a list, not a metadata object`, {
+			description: 'Nothing was written: a merge needs the current keys to keep them. Check the base URL of the credential (a proxy in between?).',
+		});
+	}
+	return body;
 }
 
 /** PUT …/metadata: the conversation's metadata becomes exactly `values`. */

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 		default: 'merge',
 		displayOptions: { show },
 		options: [
-			{ name: 'Merge', value: 'merge', description: 'Set the given keys, keep the others (PATCH)' },
+			{ name: 'Merge', value: 'merge', description: 'Set the given keys, keep the others (PATCH; GET + PUT where the account refuses PATCH)' },
 			{ name: 'Replace', value: 'replace', description: 'Replace all metadata with the given keys (PUT)' },
 		],
 	},

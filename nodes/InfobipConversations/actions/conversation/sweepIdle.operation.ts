@@ -306,6 +306,13 @@ function httpCode(error: unknown): string | undefined {
 /** Rounds of the transport's retries for the (idempotent) action after the message went out: the customer was told, so finishing matters. */
 export const ACTION_ROUNDS_AFTER_MESSAGE = 3;
 
+/** Whether `a` is not older than `b` (by createdAt; unknown times count as in order). */
+function newestFirst(a: IDataObject, b: IDataObject): boolean {
+	const ta = parseInfobipTime(a.createdAt);
+	const tb = parseInfobipTime(b.createdAt);
+	return ta === undefined || tb === undefined || ta >= tb;
+}
+
 function textOf(message: IDataObject | undefined): string | undefined {
 	const content = message?.content as IDataObject | undefined;
 	return typeof content?.text === 'string' ? content.text : undefined;
@@ -349,9 +356,20 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		const { writePath } = await mergeMetadata(this, id, values, { ...observed, ...(current ? { current } : {}) });
 		writePaths.add(writePath);
 	};
+	/**
+	 * The newest message. Two are asked for, newest first: if the answer is not newest first (a server that ignores
+	 * orderBy), the newest is read from the last page of the default order instead, so the sweep never judges a
+	 * conversation by an old message and acts early.
+	 */
 	const lastMessageOf = async (id: string): Promise<IDataObject | undefined> => {
-		const body = await call({ method: 'GET', path: conversationPath(id, '/messages'), qs: { limit: 1, orderBy: 'createdAt:desc' } });
-		return ((body.messages as IDataObject[] | undefined) ?? [])[0];
+		const path = conversationPath(id, '/messages');
+		const body = await call({ method: 'GET', path, qs: { limit: 2, orderBy: 'createdAt:desc' } });
+		const messages = (body.messages as IDataObject[] | undefined) ?? [];
+		if (messages.length < 2 || newestFirst(messages[0], messages[1])) return messages[0];
+		const total = Number((body.pagination as IDataObject | undefined)?.totalItems);
+		if (!Number.isInteger(total) || total < 1) return messages.reduce((a, b) => (newestFirst(a, b) ? a : b));
+		const last = await call({ method: 'GET', path, qs: { limit: 1, page: total - 1 } });
+		return ((last.messages as IDataObject[] | undefined) ?? [])[0] ?? messages[0];
 	};
 
 	// Probe: checks the credential and the filters, and gives the server's clock before anything is listed.
@@ -490,7 +508,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		const last = c.lastMessage;
 		// an earlier run sent this very message and then failed to act: finish without saying it twice
 		const alreadySaid =
-			!!p.messageText && last?.direction === 'OUTBOUND' && String(last.agentId ?? botId) === botId && textOf(last) === p.messageText;
+			!!p.messageText && last?.direction === 'OUTBOUND' && String(last.authorId ?? last.agentId ?? botId) === botId && textOf(last) === p.messageText;
 		if (alreadySaid) {
 			extra.reason = 'the message is already the last one in the conversation (sent by an earlier run); not sent again';
 		} else if (p.messageText) {
