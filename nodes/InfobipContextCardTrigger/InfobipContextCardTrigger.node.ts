@@ -18,7 +18,7 @@ import { CARD_QUERY_STRING, conversationVariables, parseBody, parseQuery, visibl
 export const MAX_BODY_BYTES = 64 * 1024;
 /** After an early answer, at most this much of an unread body is drained before the connection is dropped. */
 const DISCARD_LIMIT_BYTES = 1024 * 1024;
-export const DEFAULT_CARD_PROPERTY = 'card';
+export const DEFAULT_CARD_FIELD = 'html';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -49,11 +49,13 @@ export class InfobipContextCardTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: '={{$parameter["httpMethod"] || "GET"}}',
-				// n8n runs the workflow and answers with the first item's binary property of the last node that ran:
-				// the card Fetch Context Card renders (binary property "card", text/html).
+				// n8n runs the workflow and answers with a field of the first item of the last node that ran: the card
+				// HTML Fetch Context Card puts in "html", as text/html. Not its binary "card" ("firstEntryBinary"):
+				// n8n 1.123.81 sends an in-memory binary (its default binary mode) as a JSON-serialised Buffer.
 				responseMode: 'lastNode',
-				responseData: 'firstEntryBinary',
-				responseBinaryPropertyName: '={{($parameter["triggerOptions"] || {})["cardBinaryProperty"] || "card"}}',
+				responseData: 'firstEntryJson',
+				responsePropertyName: `={{($parameter["triggerOptions"] || {})["cardField"] || "${DEFAULT_CARD_FIELD}"}}`,
+				responseContentType: 'text/html; charset=utf-8',
 				path: 'card',
 			},
 		],
@@ -70,7 +72,9 @@ export class InfobipContextCardTrigger implements INodeType {
 		},
 		properties: [
 			{
-				displayName: `In Infobip, open Conversations → Settings → Integrations → Custom cards and set on the card: <b>Method</b> = this node's Method; <b>Webhook URL</b> = this node's <b>Production URL</b> (above) followed by<br /><code>${QUERY_HTML}</code><br /><b>Authorization header</b> = the Expected Value of this node's Infobip Context Card Webhook credential. Then activate (publish) the workflow. Each card request runs it once; the last node's card (binary property "card", as Fetch Context Card outputs it) is the answer.`,
+				// n8n shows notices as text (tags are dropped), so the steps are separated by words and spaces, not markup;
+				// the query string ends at a space, so it copies cleanly
+				displayName: `In Infobip, open Conversations → Settings → Integrations → Custom cards and set on the card: 1. Method: this node's Method. 2. Webhook URL: this node's Production URL (under Webhook URLs above), followed by ${QUERY_HTML} 3. Authorization header: the Expected Value of this node's Infobip Context Card Webhook credential. Then activate (publish) the workflow. Each card request runs it once; the last node's card (its field "html", as Fetch Context Card outputs it) is the answer.`,
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -117,12 +121,12 @@ export class InfobipContextCardTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Card Binary Property',
-						name: 'cardBinaryProperty',
+						displayName: 'Card Field',
+						name: 'cardField',
 						type: 'string',
-						default: DEFAULT_CARD_PROPERTY,
+						default: DEFAULT_CARD_FIELD,
 						description:
-							'The binary property of the last node\'s first item that is sent back as the card (Fetch Context Card\'s "Put Card in Field", default "card"). Its MIME type becomes the Content-Type of the answer.',
+							'The field of the last node\'s first item whose text is sent back as the card (text/html; charset=utf-8). Fetch Context Card puts its card in "html"; a path such as "card.html" works too.',
 					},
 				],
 			},

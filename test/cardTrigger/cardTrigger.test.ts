@@ -295,10 +295,16 @@ describe('the node description', () => {
 	};
 	const webhook = node.description.webhooks![0];
 
-	it('answers with the last node\'s card binary (property "card" by default, or the option)', () => {
-		expect(webhook).toMatchObject({ name: 'default', path: 'card', responseMode: 'lastNode', responseData: 'firstEntryBinary' });
-		expect(evaluate({}, webhook.responseBinaryPropertyName, 'data')).toBe('card');
-		expect(evaluate({ triggerOptions: { cardBinaryProperty: 'jiraCard' } }, webhook.responseBinaryPropertyName, 'data')).toBe('jiraCard');
+	it('answers with the last node\'s card HTML as text/html (field "html" by default, or the option)', () => {
+		expect(webhook).toMatchObject({
+			name: 'default',
+			path: 'card',
+			responseMode: 'lastNode',
+			responseData: 'firstEntryJson',
+			responseContentType: 'text/html; charset=utf-8',
+		});
+		expect(evaluate({}, webhook.responsePropertyName, undefined)).toBe('html');
+		expect(evaluate({ triggerOptions: { cardField: 'card.html' } }, webhook.responsePropertyName, undefined)).toBe('card.html');
 	});
 
 	it('listens on the Method parameter (GET by default), with the raw body left to the node', () => {
@@ -313,9 +319,10 @@ describe('the node description', () => {
 	it('the setup notice shows where to paste what, with all 8 variables', () => {
 		const notice = node.description.properties.find((p) => p.name === 'setupNotice')!.displayName;
 		expect(notice).toContain('Conversations → Settings → Integrations → Custom cards');
-		expect(notice).toContain('<b>Webhook URL</b> = this node\'s <b>Production URL</b>');
-		expect(notice).toContain('<b>Authorization header</b> = the Expected Value');
-		expect(notice).toContain(CARD_QUERY_STRING.replace(/&/g, '&amp;'));
+		expect(notice).toContain('2. Webhook URL: this node\'s Production URL (under Webhook URLs above), followed by ?conversationId=');
+		expect(notice).toContain('3. Authorization header: the Expected Value of this node\'s Infobip Context Card Webhook credential');
+		// as HTML text (n8n decodes entities in notices), ending at a space so that it copies cleanly
+		expect(notice).toContain(` ${CARD_QUERY_STRING.replace(/&/g, '&amp;')} `);
 		expect(CARD_QUERY_STRING).toBe(
 			'?conversationId={{conversation.conversationId | url_encode}}&agentId={{conversation.agentId | url_encode}}' +
 				'&agentNumber={{conversation.agentNumber | url_encode}}&channel={{conversation.channel | url_encode}}' +

@@ -126,8 +126,7 @@ describe('the workflow file', () => {
 		expect(triggerNode.webhookId).toMatch(/^[0-9a-f-]{36}$/);
 		expect(cardNode.parameters).toMatchObject({ mode: 'fetch', conversationSource: 'inputItem' });
 		expect(cardNode.parameters.conversationId).toBeUndefined();
-		// the card the trigger answers with is the binary Fetch Context Card puts in "card" (the trigger's default)
-		expect((cardNode.parameters.options as IDataObject).binaryPropertyName ?? 'card').toBe('card');
+		// the trigger answers with the last node's "html" field (its default): the card Fetch Context Card renders
 		expect(triggerNode.parameters.triggerOptions ?? {}).toEqual({});
 		expect(cardNode.parameters.fallbackTemplate).toContain('Jira is not available right now');
 		expect(workflow.connections).toEqual({ [triggerNode.name]: { main: [[{ node: cardNode.name, type: 'main', index: 0 }]] } });
@@ -153,7 +152,7 @@ describe('the workflow file', () => {
 		// skipped without the install, except with INFOBIP_REQUIRE_N8N=1 (.ci/run, after the install)
 		const maybe = fs.existsSync(path.join(modules, 'n8n-nodes-base')) || process.env.INFOBIP_REQUIRE_N8N === '1' ? it : it.skip;
 		/* eslint-disable @typescript-eslint/no-require-imports */
-		maybe(`n8n ${version}'s expression engine resolves the trigger's webhook: the example's method, the "card" binary, the raw body`, () => {
+		maybe(`n8n ${version}'s expression engine resolves the trigger's webhook: the example's method, the "html" field as text/html, the raw body`, () => {
 			const n8nWorkflow = require(path.join(modules, 'n8n-workflow')) as typeof import('n8n-workflow');
 			const type = new InfobipContextCardTrigger();
 			const nodeTypes = { getByName: () => type, getByNameAndVersion: () => type, getKnownTypes: () => ({}) };
@@ -162,7 +161,8 @@ describe('the workflow file', () => {
 			const hook = type.description.webhooks![0];
 			const value = (v: unknown, fallback: string | boolean) => wf.expression.getSimpleParameterValue(node, v as string, 'webhook', {}, undefined, fallback as string);
 			expect(value(hook.httpMethod, 'GET')).toBe('GET');
-			expect(value(hook.responseBinaryPropertyName, 'data')).toBe('card');
+			expect(value(hook.responsePropertyName, '')).toBe('html');
+			expect(value(hook.responseContentType, '')).toBe('text/html; charset=utf-8');
 			expect(value('={{$parameter["options"]["binaryData"]}}', false)).toBe(true);
 		});
 
