@@ -370,7 +370,7 @@ function printTable(version) {
 		}
 		const logLines = Object.entries(scanner.scanned).filter(([w]) => / log/.test(w)).reduce((a, [, n]) => a + n, 0);
 		f.secrets = { ...(f.secrets ?? {}), logLines, answers: scanner.scanned['trigger answers'] ?? 0, leaks: scanner.leaks.length, where: scanner.leaks.slice(0, 10) };
-		check(version, 'secrets', `no credential value (API key, bot webhook secret, card credential; plain, URL-encoded, base64) in ${fmt(logLines)} log lines, ${fmt(f.secrets.answers)} trigger answers or ${fmt((f.secrets.regularExecutionsScanned ?? 0) + (f.secrets.queueExecutionsScanned ?? 0))} stored executions`, scanner.clean && logLines > 0, scanner.leaks.slice(0, 5).map((l) => `${l.secret} in ${l.where}: …${l.excerpt}`).join('\n'));
+		check(version, 'secrets', `no credential value (API key, bot webhook secret, card credential, card webhook secret; plain, URL-encoded, base64) in ${fmt(logLines)} log lines, ${fmt(f.secrets.answers)} trigger answers or ${fmt((f.secrets.regularExecutionsScanned ?? 0) + (f.secrets.queueExecutionsScanned ?? 0))} stored executions`, scanner.clean && logLines > 0, scanner.leaks.slice(0, 5).map((l) => `${l.secret} in ${l.where}: …${l.excerpt}`).join('\n'));
 	}
 	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 	const failed = checks.filter((c) => !c.ok);
