@@ -111,6 +111,8 @@ function cardContext(install, endpoint) {
 	const parameters = {
 		...node.parameters,
 		url: String(node.parameters.url).replace('https://your-domain.atlassian.net', endpoint.url),
+		// the example takes the conversation from its trigger's item; here it is set directly
+		conversationSource: 'define',
 		conversationId: CONVERSATION_ID,
 		// every call goes to the endpoint: no response cache
 		options: { ...node.parameters.options, cacheTtl: 0 },

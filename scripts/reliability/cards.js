@@ -7,12 +7,18 @@
  * back exactly), the card shows every value as text, the echoed credential is redacted — or, for the values that
  * must not be sent at all (a ".." path segment, a line break in a header), the item fails before any call with a
  * message naming the problem. A second workflow renders runaway templates (Preview mode) and must be stopped by
- * the node's limits with an error naming the limit.
+ * the node's limits with an error naming the limit. The shipped card example (examples/context-card-jira.json,
+ * pointed at a local Jira-like endpoint) must refuse every caller without the card's Authorization header or with a
+ * wrong one: 401, no Jira call, no execution — and still serve Infobip's request with the header.
  */
 const http = require('node:http');
+const { randomBytes } = require('node:crypto');
+
+const { loadExample, sleep } = require('../lib/n8n');
 
 const CARD_WORKFLOW_ID = 'relCardFlow0001';
 const RUNAWAY_WORKFLOW_ID = 'relCardLimit001';
+const CARD_EXAMPLE_WORKFLOW_ID = 'relCardExample1';
 const CARD_PATH = 'rel-card-hostile';
 const RUNAWAY_PATH = 'rel-card-runaway';
 
@@ -274,4 +280,96 @@ async function runRunaway({ n8n, echo }) {
 	};
 }
 
-module.exports = { startEchoServer, cardWorkflows, runCards, runRunaway, CARD_WORKFLOW_ID, RUNAWAY_WORKFLOW_ID, CASES };
+/**
+ * examples/context-card-jira.json as a user sets it up: the Jira URL pointed at `jira` (scripts/lib/jira-like.js),
+ * its credentials (a Jira Cloud one, the card webhook header with a secret unique to this run) linked by id.
+ */
+function cardExample(jira) {
+	const secret = `Bearer rel-card-${randomBytes(12).toString('hex')}`;
+	const credentials = [
+		{ id: 'relJiraCred0001', name: 'Jira SW Cloud account', type: 'jiraSoftwareCloudApi', data: { email: jira.email, apiToken: jira.apiToken, domain: 'https://your-domain.atlassian.net' } },
+		{ id: 'relCardHook0001', name: 'Infobip Context Card Webhook account', type: 'infobipCardWebhookApi', data: { headerName: 'Authorization', headerValue: secret } },
+	];
+	const wf = loadExample('context-card-jira.json');
+	const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-infobip-conversations.infobipContextCardTrigger');
+	const card = wf.nodes.find((n) => n.type === 'n8n-nodes-infobip-conversations.infobipContextCard');
+	if (!trigger || !card) throw new Error('examples/context-card-jira.json has no Infobip Context Card Trigger → Fetch Context Card');
+	card.parameters.url = String(card.parameters.url).replace('https://your-domain.atlassian.net', jira.url);
+	card.credentials = { jiraSoftwareCloudApi: { id: credentials[0].id, name: credentials[0].name } };
+	trigger.credentials = { infobipCardWebhookApi: { id: credentials[1].id, name: credentials[1].name } };
+	jira.issues['conv-rel-card-1'] = { key: 'SUP-7', summary: 'Reliability card', status: 'Open' };
+	return { workflow: { ...wf, id: CARD_EXAMPLE_WORKFLOW_ID }, webhookId: trigger.webhookId, secret, credentials };
+}
+
+/**
+ * `callers` card requests without the header, with wrong values and with the right value in other headers (10 at
+ * a time, each for another guessed conversation id), then Infobip's own request with the header.
+ */
+async function runCardExampleRefusals({ n8n, jira, example, callers = 60 }) {
+	const base = n8n.webhookUrl(example.webhookId, 'card');
+	// 404 until the published workflow's webhook is registered; a probe without the header gets 401 once it is
+	for (let i = 0; i < 80; i++) {
+		const res = await fetch(`${base}?conversationId=probe`);
+		await res.text();
+		if (res.status !== 404) break;
+		await sleep(250);
+	}
+	const kinds = [
+		['no header', () => ({})],
+		['a wrong Authorization value', (i) => ({ authorization: `Bearer guess-${i}` })],
+		['the secret without its scheme', () => ({ authorization: example.secret.replace(/^Bearer /, '') })],
+		['the secret with one character changed', () => ({ authorization: `${example.secret.slice(0, -1)}${example.secret.endsWith('0') ? '1' : '0'}` })],
+		['the secret in another header', () => ({ 'x-authorization': example.secret })],
+		['the secret as a cookie or query value', () => ({ cookie: `authorization=${encodeURIComponent(example.secret)}` })],
+	];
+	const jiraBefore = jira.requests.length;
+	const executionsBefore = (await n8n.executions(CARD_EXAMPLE_WORKFLOW_ID)).length;
+	/** @type {Record<string, number>} */
+	const statuses = {};
+	const wrongBodies = [];
+	const started = Date.now();
+	for (let i = 0; i < callers; i += 10) {
+		await Promise.all(
+			Array.from({ length: Math.min(10, callers - i) }, async (_, j) => {
+				const n = i + j;
+				const [kind, headers] = kinds[n % kinds.length];
+				const query = kind.includes('query') ? `&authorization=${encodeURIComponent(example.secret)}` : '';
+				const res = await fetch(`${base}?conversationId=conv-guess-${n}${query}`, { headers: headers(n) });
+				const body = /** @type {any} */ (await res.json().catch(() => ({})));
+				statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+				if (body.error !== 'unauthorized') wrongBodies.push(`${kind}: ${res.status} ${JSON.stringify(body).slice(0, 120)}`);
+			}),
+		);
+	}
+	const durationMs = Date.now() - started;
+	await sleep(1500);
+	const executions = (await n8n.executions(CARD_EXAMPLE_WORKFLOW_ID)).length - executionsBefore;
+	const jiraCalls = jira.requests.length - jiraBefore;
+	// and the card still works for Infobip
+	const res = await fetch(`${base}?conversationId=conv-rel-card-1`, { headers: { authorization: example.secret } });
+	const html = await res.text();
+	const rows = await n8n.waitForExecutions(CARD_EXAMPLE_WORKFLOW_ID, (r) => r.length >= executionsBefore + 1, { timeoutMs: 30_000 }).catch(() => []);
+	return {
+		callers,
+		kinds: kinds.map(([k]) => k),
+		statuses,
+		wrongBodies,
+		jiraCalls,
+		executions,
+		durationMs,
+		authorized: { status: res.status, contentType: res.headers.get('content-type'), showsIssue: html.includes('SUP-7'), jiraCalls: jira.requests.length - jiraBefore - jiraCalls, executions: rows.length - executionsBefore },
+	};
+}
+
+module.exports = {
+	startEchoServer,
+	cardWorkflows,
+	runCards,
+	runRunaway,
+	cardExample,
+	runCardExampleRefusals,
+	CARD_WORKFLOW_ID,
+	RUNAWAY_WORKFLOW_ID,
+	CARD_EXAMPLE_WORKFLOW_ID,
+	CASES,
+};

@@ -15,7 +15,8 @@
  *   3. secrets    — the Infobip API key, the bot webhook secret and the card credential appear in no execution
  *                   data (node outputs, errors) in n8n's database, no HTTP answer and no log line of any n8n process.
  *   4. cards      — hostile conversation values are encoded in every URL and escaped in every card; runaway
- *                   templates are stopped by the node's limits with an error naming the limit.
+ *                   templates are stopped by the node's limits with an error naming the limit; the card example
+ *                   refuses callers without the card's Authorization header (401, no Jira call, no execution).
  *   5. queue      — the bot flow on n8n in queue mode (PostgreSQL + Redis from Debian packages, main + 2 workers):
  *                   a burst of 1,000 messages, zero lost, zero duplicated, both workers did work.
  *
@@ -36,7 +37,8 @@ const { ROOT, ensureN8n, packPackage, createUserFolder, N8nInstance, loadExample
 const { startEmulator } = require('../../dist/emulator');
 const { driveCustomers, settle, count } = require('./bot-load');
 const { runAbuse, runPlausible } = require('./abuse');
-const { startEchoServer, cardWorkflows, runCards, runRunaway, CARD_WORKFLOW_ID, RUNAWAY_WORKFLOW_ID } = require('./cards');
+const { startEchoServer, cardWorkflows, runCards, runRunaway, cardExample, runCardExampleRefusals, CARD_WORKFLOW_ID, RUNAWAY_WORKFLOW_ID, CARD_EXAMPLE_WORKFLOW_ID } = require('./cards');
+const { startJiraLike } = require('../lib/jira-like');
 const { startRedis, startPostgres } = require('./services');
 const { SecretScanner } = require('./secrets');
 
@@ -138,8 +140,10 @@ async function regularMode(version, install, tgz, scanner, apiKey) {
 	const f = (figures[version] ??= {});
 	const emu = await startEmulator({ apiKey, seed: 20240501, bot: { agentId: 'bot-reliability-01', sessionTimeoutSeconds: 7200 } });
 	const echo = await startEchoServer();
+	const jira = await startJiraLike();
 	const creds = makeCredentials(emu.url, emu.apiKey, emu.botAgentId);
-	scanner.add({ botWebhookSecret: creds.botSecret, cardCredential: creds.cardSecret });
+	const example = cardExample(jira);
+	scanner.add({ botWebhookSecret: creds.botSecret, cardCredential: creds.cardSecret, cardWebhookSecret: example.secret });
 	const user = createUserFolder(tgz, `n8n-reliability-${version}-`);
 	const n8n = new N8nInstance(install, user, {
 		log: scanner.logSink(`n8n ${version} log`, path.join(LOGS, `${version}-regular.log`), VERBOSE ? (l) => console.log(`    [n8n] ${l}`) : undefined),
@@ -149,9 +153,9 @@ async function regularMode(version, install, tgz, scanner, apiKey) {
 	try {
 		const bot = botWorkflow(creds);
 		const [cardWf, runawayWf] = cardWorkflows(echo.url, creds.list[2]);
-		await n8n.importCredentials(creds.list);
-		await n8n.importWorkflows([bot.workflow, cardWf, runawayWf]);
-		for (const id of [BOT_WORKFLOW_ID, CARD_WORKFLOW_ID, RUNAWAY_WORKFLOW_ID]) await n8n.activate(id);
+		await n8n.importCredentials([...creds.list, ...example.credentials]);
+		await n8n.importWorkflows([bot.workflow, cardWf, runawayWf, example.workflow]);
+		for (const id of [BOT_WORKFLOW_ID, CARD_WORKFLOW_ID, RUNAWAY_WORKFLOW_ID, CARD_EXAMPLE_WORKFLOW_ID]) await n8n.activate(id);
 		await n8n.start();
 		const url = n8n.webhookUrl(bot.webhookId, 'webhook');
 		emu.configureBot({ url, authHeaderName: 'Authorization', authHeaderValue: creds.botSecret, ...CONFIG.delivery });
@@ -223,15 +227,26 @@ async function regularMode(version, install, tgz, scanner, apiKey) {
 			log('part 4: Fetch Context Card with hostile values, and runaway templates');
 			const cards = await runCards({ n8n, echo, cardSecret: creds.cardSecret });
 			const runaway = await runRunaway({ n8n, echo });
-			f.cards = { cases: cards, runaway };
+			const refusals = await runCardExampleRefusals({ n8n, jira, example });
+			f.cards = { cases: cards, runaway, exampleRefusals: refusals };
 			for (const r of cards) check(version, 'cards', `${r.name}: ${r.outcome}${r.requestLine ? ` (${r.requestLine})` : ''}`, r.ok, r.problems.join('\n'));
 			for (const r of runaway.results) check(version, 'cards', `runaway template, ${r.name}: stopped — "${r.error.slice(0, 140)}"`, r.ok, r.error || `HTTP ${runaway.status}`);
 			check(version, 'cards', 'Preview mode called nothing', runaway.callsMade === 0, `${runaway.callsMade} calls`);
+			check(
+				version,
+				'cards',
+				`examples/context-card-jira.json refuses ${refusals.callers} callers (${refusals.kinds.join('; ')}): all 401 "unauthorized", ${refusals.jiraCalls} Jira calls, ${refusals.executions} executions`,
+				refusals.callers >= 50 && refusals.statuses[401] === refusals.callers && refusals.wrongBodies.length === 0 && refusals.jiraCalls === 0 && refusals.executions === 0,
+				JSON.stringify({ statuses: refusals.statuses, wrong: refusals.wrongBodies.slice(0, 5), jiraCalls: refusals.jiraCalls, executions: refusals.executions }),
+			);
+			const a = refusals.authorized;
+			check(version, 'cards', `…and serves Infobip's request with the header: ${a.status} ${a.contentType}, the issue shown, ${a.jiraCalls} Jira call, ${a.executions} execution`, a.status === 200 && /^text\/html\b/.test(String(a.contentType)) && a.showsIssue && a.jiraCalls === 1 && a.executions === 1, JSON.stringify(a));
 		}
 	} finally {
 		await n8n.stop();
 		await emu.close();
 		await echo.close();
+		await jira.close();
 	}
 	const scanned = await scanExecutions(n8n, scanner, `n8n ${version} execution data (sqlite)`);
 	f.secrets = { ...(f.secrets ?? {}), regularExecutionsScanned: scanned };
@@ -344,6 +359,10 @@ function printTable(version) {
 	if (f.cards) {
 		add('4 cards', 'hostile value cases passed', `${f.cards.cases.filter((c) => c.ok).length} / ${f.cards.cases.length}`);
 		add('', 'runaway templates stopped', `${f.cards.runaway.results.filter((r) => r.ok).length} / ${f.cards.runaway.results.length}`);
+		if (f.cards.exampleRefusals) {
+			const r = f.cards.exampleRefusals;
+			add('', 'card example: callers without/with a wrong header refused', `${r.statuses[401] ?? 0} / ${r.callers} (401), ${r.jiraCalls} Jira calls, ${r.executions} executions`);
+		}
 	}
 	if (f.queue) {
 		bot('5 queue mode', f.queue);
@@ -383,7 +402,7 @@ function printTable(version) {
 		}
 		const logLines = Object.entries(scanner.scanned).filter(([w]) => / log/.test(w)).reduce((a, [, n]) => a + n, 0);
 		f.secrets = { ...(f.secrets ?? {}), logLines, answers: scanner.scanned['trigger answers'] ?? 0, leaks: scanner.leaks.length, where: scanner.leaks.slice(0, 10) };
-		check(version, 'secrets', `no credential value (API key, bot webhook secret, card credential; plain, URL-encoded, base64) in ${fmt(logLines)} log lines, ${fmt(f.secrets.answers)} trigger answers or ${fmt((f.secrets.regularExecutionsScanned ?? 0) + (f.secrets.queueExecutionsScanned ?? 0))} stored executions`, scanner.clean && logLines > 0, scanner.leaks.slice(0, 5).map((l) => `${l.secret} in ${l.where}: …${l.excerpt}`).join('\n'));
+		check(version, 'secrets', `no credential value (API key, bot webhook secret, card credential, card webhook secret; plain, URL-encoded, base64) in ${fmt(logLines)} log lines, ${fmt(f.secrets.answers)} trigger answers or ${fmt((f.secrets.regularExecutionsScanned ?? 0) + (f.secrets.queueExecutionsScanned ?? 0))} stored executions`, scanner.clean && logLines > 0, scanner.leaks.slice(0, 5).map((l) => `${l.secret} in ${l.where}: …${l.excerpt}`).join('\n'));
 	}
 	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 	const failed = checks.filter((c) => !c.ok);

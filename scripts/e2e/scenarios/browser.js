@@ -1,13 +1,15 @@
 // @ts-check
 /**
  * Browser check of the n8n editor (headless Debian Chromium driven by playwright-core): the package's nodes are in
- * the node panel (trigger view and action view), and the Fetch Context Card node in Preview mode renders a card in
- * the editor from sample Response/Portal data without calling anything. Screenshots go to test-results/e2e/.
+ * the node panel (trigger view and action view), the two triggers' panels explain what to paste into Infobip, and
+ * the Fetch Context Card node in Preview mode renders a card in the editor from sample Response/Portal data without
+ * calling anything. Screenshots go to test-results/e2e/.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const { ROOT } = require('../../lib/n8n');
+const { CARD_QUERY_STRING } = require('../../../dist/nodes/InfobipContextCardTrigger/helpers/request');
 
 const WORKFLOW_ID = 'e2eCardPreview1';
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -86,6 +88,27 @@ async function run(ctx) {
 		const ndvText = (await ndv.innerText().catch(() => '')).replace(/\s+/g, ' ');
 		await page.screenshot({ path: path.join(shots, `${version}-trigger-panel.png`) });
 		check('browser: as a first step it is the Infobip Conversations Trigger, explaining the Bot URL', /Infobip Conversations Trigger/.test(ndvText) && /Production URL/.test(ndvText) && /Bot URL/.test(ndvText), ndvText.slice(0, 400));
+
+		// the card trigger: listed as a first step; its panel says what to paste into the Infobip card, and where
+		await page.goto(`${n8n.url}/workflow/new`);
+		const cardTriggers = await searchNodes();
+		check('browser: the node panel lists Infobip Context Card Trigger as a first step', cardTriggers.names.includes('Infobip Context Card Trigger'), JSON.stringify(cardTriggers));
+		await page.locator('[data-test-id="node-creator-item-name"]').getByText('Infobip Context Card Trigger', { exact: true }).first().click();
+		// n8n 2.x first shows a community node's details page with "Add to workflow"; 1.x adds the node at once
+		const addButton = page.getByRole('button', { name: 'Add to workflow' }).first();
+		const cardNdv = page.locator('[data-test-id="ndv"]').first();
+		await Promise.race([addButton.waitFor({ timeout: 20_000 }), cardNdv.waitFor({ timeout: 20_000 })]).catch(() => undefined);
+		if (await addButton.isVisible().catch(() => false)) await addButton.click();
+		await cardNdv.getByText('Custom cards', { exact: false }).first().waitFor({ timeout: 20_000 }).catch(() => undefined);
+		const cardNdvText = (await cardNdv.innerText().catch(() => '')).replace(/\s+/g, ' ');
+		await page.screenshot({ path: path.join(shots, `${version}-card-trigger-panel.png`) });
+		check(
+			'browser: the card trigger\'s panel shows where (Custom cards) and what to paste: Production URL + the query string with all 8 variables, the Authorization header',
+			/Conversations → Settings → Integrations → Custom cards/.test(cardNdvText) &&
+				/Production URL/.test(cardNdvText) &&
+				cardNdvText.includes(` ${CARD_QUERY_STRING} 3. Authorization header`),
+			cardNdvText.slice(0, 800) || '(no node panel opened)',
+		);
 
 		await page.goto(`${n8n.url}/workflow/${WORKFLOW_ID}`);
 		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
