@@ -1,5 +1,3 @@
-import type { ServerResponse } from 'node:http';
-
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -10,15 +8,15 @@ import type {
 } from 'n8n-workflow';
 
 import { CHANNELS } from '../InfobipConversations/actions/message/send.operation';
-import { DEFAULT_HEADER_NAME } from './helpers/auth';
-import { checkHeaderCached, type HeaderCheck } from './helpers/credentialCache';
-import { discardBody, parseJson, readBody, type BodySource } from './helpers/body';
+import { discardBody, parseJson, readBody } from '../shared/webhook/body';
+import { authenticateHeader } from '../shared/webhook/authenticate';
+import type { InboundRequest, OutboundResponse } from '../shared/webhook/http';
+import { sendJson } from '../shared/webhook/respond';
 import { acceptMessages, staticDataBackend, type DedupeBackend, type MessageOutcome } from './helpers/accept';
 import { readMessages, type MessageResult } from './helpers/inbound';
 import { resolveSettings, type TriggerSettings } from './helpers/item';
 import { parseStrictMessage } from './helpers/payload';
 import { recordInRedis, redisClient, redisKey, redisSettings } from './helpers/redisStore';
-import { sendJson } from './helpers/respond';
 
 /** After an early answer, at most this much of an unread body is drained before the connection is dropped. */
 const DISCARD_LIMIT_BYTES = 1024 * 1024;
@@ -228,8 +226,8 @@ export class InfobipConversationsTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject() as unknown as BodySource;
-		const res = this.getResponseObject() as unknown as ServerResponse;
+		const req = this.getRequestObject() as unknown as InboundRequest;
+		const res = this.getResponseObject() as unknown as OutboundResponse;
 		const settings = resolveSettings((this.getNodeParameter('triggerOptions', {}) as IDataObject) ?? {});
 		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
 			discardBody(req, DISCARD_LIMIT_BYTES);
@@ -237,55 +235,17 @@ export class InfobipConversationsTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 
-		// 1. Authentication, before a byte of the body is read. The expected header comes from a short-lived cache of
-		// the credential (see credentialCache.ts): loading a credential in a webhook is its most expensive step.
+		// 1. Authentication, before a byte of the body is read (the expected header from a short-lived cache of the
+		// credential: loading a credential in a webhook is its most expensive step).
 		if (this.getNodeParameter('authentication', 'botWebhookHeader') !== 'none') {
-			const selected = this.getNode().credentials?.infobipBotWebhookApi;
-			const cacheKey = selected?.id ? `infobipBotWebhookApi:${selected.id}` : undefined;
-			let check: HeaderCheck;
-			try {
-				check = await checkHeaderCached(
-					cacheKey,
-					req.headers,
-					async () => {
-						let credentials: ICredentialDataDecryptedObject | undefined;
-						try {
-							credentials = await this.getCredentials<ICredentialDataDecryptedObject>('infobipBotWebhookApi');
-						} catch (error) {
-							// a credential that is selected but cannot be loaded is a temporary failure (below: 503)
-							if (selected) throw error;
-							credentials = undefined;
-						}
-						return {
-							headerName: String(credentials?.headerName || DEFAULT_HEADER_NAME),
-							expected: typeof credentials?.headerValue === 'string' ? credentials.headerValue : '',
-						};
-					},
-					settings.credentialCacheMs,
-				);
-			} catch (error) {
-				// e.g. n8n's database is overloaded or unreachable: answered 503 so Infobip delivers the message again later
-				this.logger.error(
-					`Infobip Conversations Trigger: could not load the Infobip Bot Webhook credential (${(error as Error).message}); request refused (503), Infobip retries it`,
-				);
-				return answer(503, {
-					error: 'credential_unavailable',
-					message: 'The trigger could not load its Infobip Bot Webhook credential right now; the message was not accepted, please retry',
-				});
-			}
-			if (check.result === 'notConfigured') {
-				this.logger.error(
-					'Infobip Conversations Trigger: no Infobip Bot Webhook credential with an Expected Value is set; request refused (500)',
-				);
-				return answer(500, {
-					error: 'not_configured',
-					message: 'The trigger has no Infobip Bot Webhook credential with an Expected Value; the message was not accepted',
-				});
-			}
-			if (check.result === 'refused') {
-				this.logger.debug(`Infobip Conversations Trigger: request without the expected ${check.headerName} header refused (401)`);
-				return answer(401, { error: 'unauthorized', message: `Missing or wrong ${check.headerName} header` });
-			}
+			const auth = await authenticateHeader(this, req.headers, {
+				credentialType: 'infobipBotWebhookApi',
+				nodeLabel: 'Infobip Conversations Trigger',
+				credentialLabel: 'Infobip Bot Webhook',
+				refused: 'the message was not accepted',
+				cacheMs: settings.credentialCacheMs,
+			});
+			if (!auth.ok) return answer(auth.status, auth.body);
 		}
 
 		// 2. Size, 3. JSON.

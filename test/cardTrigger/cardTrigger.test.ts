@@ -149,7 +149,7 @@ describe('Infobip Context Card Trigger served like n8n does', () => {
 			expect(r.status).toBe(503);
 			expect(r.json).toEqual({
 				error: 'credential_unavailable',
-				message: 'The trigger could not load its Infobip Context Card Webhook credential right now; please retry',
+				message: 'The trigger could not load its Infobip Context Card Webhook credential right now; no card was made, please retry',
 			});
 			expect(t.executions).toHaveLength(0);
 			expect(t.logs.join('\n')).toMatch(/error: Infobip Context Card Trigger: could not load the Infobip Context Card Webhook credential \(SQLITE_BUSY/);
