@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { execute } from './actions/fetchCard';
@@ -15,8 +16,9 @@ export class InfobipContextCard implements INodeType {
 		description:
 			'Call an external webhook with Infobip conversation variables and render the answer as an agent context card (Liquid template)',
 		defaults: { name: 'Fetch Context Card' },
-		inputs: ['main'],
-		outputs: ['main'],
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: credentialDescriptions,
 		properties,
 	};

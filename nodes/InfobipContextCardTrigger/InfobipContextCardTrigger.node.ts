@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
 	INodeType,
@@ -36,7 +37,7 @@ export class InfobipContextCardTrigger implements INodeType {
 			'Starts the workflow when Infobip asks for a custom context card; the last node answers with the card',
 		defaults: { name: 'Infobip Context Card Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
 				name: 'infobipCardWebhookApi',

@@ -9,6 +9,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { toNodeError } from '../../shared/errors';
 import { hintForStatus, infobipErrorText } from '../helpers/errors';
 import { pacerOf } from './pacer';
 import { sleep } from './sleep';
@@ -153,7 +154,7 @@ export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipReques
 				{ ...options },
 			)) as FullResponse;
 		} catch (error) {
-			if (error instanceof NodeOperationError) throw error;
+			if (error instanceof NodeOperationError) throw toNodeError(this.getNode(), error);
 			const code = networkCode(error);
 			const notSent = code !== undefined && NOT_SENT_CODES.has(code);
 			const ambiguous = !notSent && (code === undefined || AMBIGUOUS_CODES.has(code));
