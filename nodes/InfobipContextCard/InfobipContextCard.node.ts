@@ -9,7 +9,7 @@ export class InfobipContextCard implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Fetch Context Card',
 		name: 'infobipContextCard',
-		icon: 'file:contextCard.svg',
+		icon: { light: 'file:contextCard.svg', dark: 'file:contextCard.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["mode"] === "preview" ? "Preview" : $parameter["method"] }}',

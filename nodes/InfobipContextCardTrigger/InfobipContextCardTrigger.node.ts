@@ -1,6 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
+	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -8,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { discardBody, readBody } from '../shared/webhook/body';
+import { headerCredentialTest } from '../shared/webhook/credentialTest';
 import { authenticateHeader } from '../shared/webhook/authenticate';
 import { CREDENTIAL_CACHE_TTL_MS } from '../shared/webhook/credentialCache';
 import type { InboundRequest, OutboundResponse } from '../shared/webhook/http';
@@ -29,7 +31,7 @@ export class InfobipContextCardTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Infobip Context Card Trigger',
 		name: 'infobipContextCardTrigger',
-		icon: 'file:contextCard.svg',
+		icon: { light: 'file:contextCard.svg', dark: 'file:contextCard.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Card request (" + ($parameter["httpMethod"] || "GET") + ")" }}',
@@ -43,6 +45,7 @@ export class InfobipContextCardTrigger implements INodeType {
 				name: 'infobipCardWebhookApi',
 				required: true,
 				displayOptions: { show: { authentication: ['cardWebhookHeader'] } },
+				testedBy: 'infobipCardWebhookHeader',
 			},
 		],
 		webhooks: [
@@ -140,6 +143,28 @@ export class InfobipContextCardTrigger implements INodeType {
 				default: { binaryData: true },
 			},
 		],
+	};
+
+	methods = {
+		credentialTest: { infobipCardWebhookHeader: headerCredentialTest },
+	};
+
+	/**
+	 * Infobip's custom cards are set up in the portal only (no public API sets a card's Webhook URL), so there is
+	 * nothing to register: the URL counts as registered, and the node's notice tells what to paste in Infobip.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -11,7 +11,7 @@ export class InfobipConversations implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Infobip Conversations',
 		name: 'infobipConversations',
-		icon: 'file:infobip.svg',
+		icon: { light: 'file:infobip.svg', dark: 'file:infobip.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

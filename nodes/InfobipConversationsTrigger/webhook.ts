@@ -155,7 +155,7 @@ async function dedupeBackend(ctx: IWebhookFunctions, settings: TriggerSettings, 
 	return {
 		async record(messageId) {
 			try {
-				client ??= await redisClient(redisSettings(await ctx.getCredentials<ICredentialDataDecryptedObject>('redis')));
+				client ??= await redisClient(redisSettings(await ctx.getCredentials<ICredentialDataDecryptedObject>('infobipDedupeRedisApi')));
 				return await recordInRedis(client, redisKey(redisScope, messageId), settings.dedupeTtlMs, receivedAt);
 			} catch (error) {
 				warn(error);

@@ -3,6 +3,7 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
@@ -20,7 +21,7 @@ export const BASE_DELAY_MS = 500;
 export const MAX_RETRY_WAIT_MS = 30_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-type Ctx = IExecuteFunctions | ILoadOptionsFunctions;
+type Ctx = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export interface InfobipRequest {
 	method: IHttpRequestMethods;

@@ -32,12 +32,14 @@ export async function authenticateHeader(ctx: IWebhookFunctions, headers: Header
 	const cacheKey = selected?.id ? `${o.credentialType}:${selected.id}` : undefined;
 	const load = async () => {
 		let credentials: ICredentialDataDecryptedObject | undefined;
+		let failure: unknown;
 		try {
 			credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(o.credentialType);
 		} catch (error) {
-			if (selected) throw error;
-			credentials = undefined;
+			failure = error;
 		}
+		// a credential that is selected but cannot be loaded is a temporary failure (answered 503 below)
+		if (failure !== undefined && selected) throw failure;
 		return {
 			headerName: String(credentials?.headerName || DEFAULT_HEADER_NAME),
 			expected: typeof credentials?.headerValue === 'string' ? credentials.headerValue : '',
