@@ -32,7 +32,7 @@ describeWithRedis('Deduplication Store: Redis', () => {
 	});
 	const credentials = (over: IDataObject = {}) => ({
 		infobipBotWebhookApi: { headerName: 'Authorization', headerValue: SECRET },
-		redis: { host: '127.0.0.1', port: redis.port, database: 0, password: '', user: '', ssl: false, ...over },
+		infobipDedupeRedisApi: { host: '127.0.0.1', port: redis.port, database: 0, password: '', user: '', ssl: false, ...over },
 	});
 	/** one "n8n webhook process": its own static data (database row), the same workflow and node, shared Redis */
 	const process = async (db = new WorkflowDatabase(workflowId), over: IDataObject = {}) => {
