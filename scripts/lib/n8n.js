@@ -49,13 +49,19 @@ function packPackage(destination = fs.mkdtempSync(path.join(os.tmpdir(), 'infobi
 	return path.join(destination, String(name));
 }
 
-/** A fresh n8n user folder with the packed package installed into .n8n/nodes. */
+/**
+ * The flags of the README's manual install command (the ones n8n's own community-package installer uses, plus
+ * --legacy-peer-deps so npm does not install the peer n8n-workflow next to the package). A unit test checks that the
+ * README gives exactly this command, and createUserFolder installs with it.
+ */
+const INSTALL_FLAGS = ['--legacy-peer-deps', '--ignore-scripts=true', '--install-strategy=shallow', '--bin-links=false', '--package-lock=false', '--audit=false', '--fund=false'];
+
+/** A fresh n8n user folder with the packed package installed into .n8n/nodes with the README's command. */
 function createUserFolder(tgz, prefix = 'n8n-user-') {
 	const user = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 	const nodes = path.join(user, '.n8n/nodes');
 	fs.mkdirSync(nodes, { recursive: true });
-	fs.writeFileSync(path.join(nodes, 'package.json'), '{"name":"installed-nodes","private":true}');
-	execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz], {
+	execFileSync('npm', ['install', tgz, ...INSTALL_FLAGS, '--loglevel=error'], {
 		cwd: nodes,
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
@@ -416,6 +422,7 @@ module.exports = {
 	ensureN8n,
 	packPackage,
 	createUserFolder,
+	INSTALL_FLAGS,
 	freePort,
 	sleep,
 	N8nInstance,
