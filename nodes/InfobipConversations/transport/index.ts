@@ -11,6 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/errors';
+import { AMBIGUOUS_CODES, NOT_SENT_CODES, networkCode } from '../../shared/network';
 import { hintForStatus, infobipErrorText } from '../helpers/errors';
 import { pacerOf } from './pacer';
 import { sleep } from './sleep';
@@ -44,24 +45,6 @@ interface FullResponse {
 	body: unknown;
 	headers: Record<string, string | string[] | undefined>;
 	statusCode: number;
-}
-
-/** Codes that prove the request never reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-const AMBIGUOUS_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET']);
-
-function networkCode(error: unknown): string | undefined {
-	let e = error as { code?: string; cause?: unknown; context?: IDataObject } | undefined;
-	for (let depth = 0; e && depth < 5; depth++) {
-		if (typeof e.code === 'string' && /^E[A-Z_]+$|^UND_/.test(e.code)) return e.code;
-		e = e.cause as typeof e;
-	}
-	const msg = String((error as Error)?.message ?? '');
-	const m = /(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ECONNABORTED|EPIPE|socket hang up|timeout)/i.exec(msg);
-	if (!m) return undefined;
-	if (/socket hang up/i.test(m[1])) return 'ECONNRESET';
-	if (/timeout/i.test(m[1])) return 'ETIMEDOUT';
-	return m[1].toUpperCase();
 }
 
 /** Retry-After in seconds or as an HTTP date, capped. */
