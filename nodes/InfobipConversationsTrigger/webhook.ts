@@ -40,51 +40,11 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		if (!auth.ok) return answer(auth.status, auth.body);
 	}
 
-	// 2. Size, 3. JSON.
-	const body = await readBody(req, settings.maxBodyBytes);
-	let value: unknown;
-	switch (body.kind) {
-		case 'tooLarge':
-			return answer(413, {
-				error: 'payload_too_large',
-				message: `The request body is larger than ${body.limit} bytes (option Max Body Size)`,
-			});
-		case 'unreadable':
-			return answer(body.status, { error: 'unreadable_body', message: body.message });
-		case 'parsed':
-			value = body.value;
-			break;
-		default: {
-			const json = parseJson(body.bytes);
-			if (!json.ok) return answer(400, { error: 'invalid_json', message: json.reason });
-			value = json.value;
-		}
-	}
-
-	// 4. The messages: liberal by default (only a conversation id and the customer message are required),
-	// or the full shape with Strict Validation.
+	// 2. Size, 3. JSON, 4. the messages
 	const receivedAt = Date.now();
-	let results: MessageResult[];
-	let envelopeField: string | undefined;
-	if (settings.strictValidation) {
-		const strict = parseStrictMessage(value);
-		if (!strict.ok) return answer(400, { error: 'invalid_message', field: strict.field, message: strict.reason });
-		results = [{ kind: 'message', value: strict.value }];
-	} else {
-		const read = readMessages(value, receivedAt);
-		if ('invalid' in read) return answer(400, { error: 'invalid_message', field: read.invalid.field, message: read.invalid.reason });
-		results = read.results;
-		if (read.shape !== 'message') envelopeField = read.shape;
-	}
-	if (envelopeField === undefined && results[0].kind === 'invalid') {
-		const { field, reason } = results[0];
-		return answer(400, { error: 'invalid_message', field, message: reason });
-	}
-	if (envelopeField !== undefined && results.length > 0 && results.every((r) => r.kind === 'invalid')) {
-		const first = results[0] as Extract<MessageResult, { kind: 'invalid' }>;
-		const field = `${envelopeField === '(array)' ? '' : envelopeField}[0].${first.field}`;
-		return answer(400, { error: 'invalid_message', field, message: `No message of the request could be read; the first: ${first.reason}` });
-	}
+	const read = await readRequest(req, settings, receivedAt);
+	if ('refusal' in read) return answer(read.refusal.status, read.refusal.body);
+	const { results, envelopeField } = read;
 
 	// 5. Filters, 6. deduplication (workflow static data, merged with the ids this process accepted while
 	// other calls were in flight), both per message.
@@ -107,6 +67,53 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (accepted.items.length === 0) return answer(200, reply);
 	sendJson(res, 200, reply);
 	return { noWebhookResponse: true, workflowData: [accepted.items.map((json) => ({ json }))] };
+}
+
+type Refusal = { refusal: { status: number; body: IDataObject } };
+
+/** Reads the body (size limit, JSON) and the messages in it, or says how the request is refused. */
+async function readRequest(req: InboundRequest, settings: TriggerSettings, receivedAt: number): Promise<Refusal | { results: MessageResult[]; envelopeField?: string }> {
+	const body = await readBody(req, settings.maxBodyBytes);
+	let value: unknown;
+	switch (body.kind) {
+		case 'tooLarge':
+			return { refusal: { status: 413, body: { error: 'payload_too_large', message: `The request body is larger than ${body.limit} bytes (option Max Body Size)` } } };
+		case 'unreadable':
+			return { refusal: { status: body.status, body: { error: 'unreadable_body', message: body.message } } };
+		case 'parsed':
+			value = body.value;
+			break;
+		default: {
+			const json = parseJson(body.bytes);
+			if (!json.ok) return { refusal: { status: 400, body: { error: 'invalid_json', message: json.reason } } };
+			value = json.value;
+		}
+	}
+	return messagesOf(value, settings, receivedAt);
+}
+
+/**
+ * The messages of a parsed body: read liberally by default (only a conversation id and the customer message are
+ * required), or in the full shape with Strict Validation. 400 only for what holds no message at all.
+ */
+function messagesOf(value: unknown, settings: TriggerSettings, receivedAt: number): Refusal | { results: MessageResult[]; envelopeField?: string } {
+	const invalid = (field: string, message: string): Refusal => ({ refusal: { status: 400, body: { error: 'invalid_message', field, message } } });
+	if (settings.strictValidation) {
+		const strict = parseStrictMessage(value);
+		return strict.ok ? { results: [{ kind: 'message', value: strict.value }] } : invalid(strict.field, strict.reason);
+	}
+	const read = readMessages(value, receivedAt);
+	if ('invalid' in read) return invalid(read.invalid.field, read.invalid.reason);
+	const { results } = read;
+	if (read.shape === 'message') {
+		const first = results[0];
+		return first.kind === 'invalid' ? invalid(first.field, first.reason) : { results };
+	}
+	if (results.length > 0 && results.every((r) => r.kind === 'invalid')) {
+		const first = results[0] as Extract<MessageResult, { kind: 'invalid' }>;
+		return invalid(`${read.shape === '(array)' ? '' : read.shape}[0].${first.field}`, `No message of the request could be read; the first: ${first.reason}`);
+	}
+	return { results, envelopeField: read.shape };
 }
 
 /** The answer to a request holding one message (the shape Infobip's single-message POST gets). */
