@@ -19,6 +19,8 @@ export const API_ROUTES: readonly Route[] = [
 	route('GET', '/ccaas/1/agents', (_c, r) => page(AGENTS.filter(agentNamed(r.query.get('displayName'))), r.query, 'agents')),
 	route('GET', '/ccaas/1/queues', (_c, r) => page(QUEUES, r.query, 'queues')),
 	route('GET', '/ccaas/1/bots', (c, r) => page([c.bot.settings.resource()], r.query, 'bots')),
+	route('GET', '/ccaas/1/bots/:botId', (c, r) => c.bot.settings.find(r.params.botId)),
+	route('PUT', '/ccaas/1/bots/:botId', (c, r) => c.bot.settings.replace(r.params.botId, r.body)),
 	route('GET', C, listConversations),
 	route('*', C, () => {
 		throw methodNotAllowed();

@@ -25,6 +25,7 @@ interface Endpoint {
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const message = { from: 'shop', to: 'cust', channel: 'WHATSAPP', contentType: 'TEXT', content: { text: 'hello' } };
+const bot = { displayName: 'Contract bot', destination: '447860099299', channel: 'WHATSAPP' };
 
 const endpoints: Endpoint[] = [
 	{
@@ -103,6 +104,18 @@ const endpoints: Endpoint[] = [
 		name: 'GET /bots',
 		happy: () => ({ method: 'GET', path: '/ccaas/1/bots', expect: (b) => expect((b.bots as Array<{ id: string }>)[0].id).toBe('bot-1') }),
 		invalid: () => ({ method: 'GET', path: '/ccaas/1/bots?limit=1000' }),
+	},
+	{
+		name: 'GET /bots/{botId}',
+		happy: () => ({ method: 'GET', path: '/ccaas/1/bots/bot-1', expect: (b) => expect(b).toMatchObject({ id: 'bot-1', displayName: expect.any(String), channel: 'WHATSAPP', enabled: true }) }),
+		notFound: () => ({ method: 'GET', path: `/ccaas/1/bots/${UNKNOWN}` }),
+	},
+	{
+		// no webhookUrl: the bot stays without a Bot URL, as the other rows expect
+		name: 'PUT /bots/{botId}',
+		happy: () => ({ method: 'PUT', path: '/ccaas/1/bots/bot-1', body: bot, expect: (b) => expect(b).toEqual({ id: 'bot-1', ...bot, enabled: true, sessionTimeoutInSec: 86400, messagePersistencePolicy: 'PERSIST_ALL' }) }),
+		invalid: () => ({ method: 'PUT', path: '/ccaas/1/bots/bot-1', body: { ...bot, channel: undefined } }),
+		notFound: () => ({ method: 'PUT', path: `/ccaas/1/bots/${UNKNOWN}`, body: bot }),
 	},
 ];
 
