@@ -6,6 +6,7 @@
 import { request } from 'undici';
 
 import { startEmulator, type EmulatorProfile, type RunningEmulator } from '../../emulator';
+import { send as sendJson } from './support';
 
 interface Call {
 	method: string;
@@ -132,15 +133,7 @@ const documentedPatchMetadata: Endpoint = {
 };
 const endpointsOf = (profile: EmulatorProfile) => (profile === 'full' ? endpoints : endpoints.map((e) => (e.name === documentedPatchMetadata.name ? documentedPatchMetadata : e)));
 
-async function send(emu: RunningEmulator, c: Call, auth: string | null = `App ${emu.apiKey}`) {
-	const res = await request(`${emu.url}${c.path}`, {
-		method: c.method as 'GET',
-		headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}), ...(c.headers ?? {}) },
-		body: c.body === undefined ? undefined : JSON.stringify(c.body),
-	});
-	const text = await res.body.text();
-	return { status: res.statusCode, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-}
+const send = (emu: RunningEmulator, c: Call, auth?: string | null) => sendJson(emu, c.method, c.path, c.body, auth, c.headers);
 
 /** Everything a failed request could corrupt. */
 function snapshot(emu: RunningEmulator) {
