@@ -2,7 +2,7 @@
 /* Local Infobip Conversations emulator: `infobip-conversations-emulator --help` */
 import { request } from 'undici';
 
-import { startEmulator } from './index';
+import { startEmulator, type EmulatorProfile } from './index';
 
 function flags(argv: string[]): Record<string, string> {
 	const out: Record<string, string> = {};
@@ -16,11 +16,15 @@ function flags(argv: string[]): Record<string, string> {
 	return out;
 }
 
-const HELP = `infobip-conversations-emulator [serve] [--port 4010] [--host 127.0.0.1] [--api-key KEY]
+const HELP = `infobip-conversations-emulator [serve] [--port 4010] [--host 127.0.0.1] [--api-key KEY] [--profile full|documented]
     [--bot-url URL] [--bot-auth-header Authorization] [--bot-auth-value VALUE] [--bot-agent-id ID]
     [--session-timeout SECONDS] [--latency MS] [--latency-jitter MS] [--rate-limit-per-second N]
     [--error-rate 0..1] [--rate-limit-rate 0..1] [--drop-rate 0..1]
-infobip-conversations-emulator inbound --url http://127.0.0.1:4010 --from 385911111111 --to 447860099299 [--channel WHATSAPP] --text "hi"`;
+infobip-conversations-emulator inbound --url http://127.0.0.1:4010 --from 385911111111 --to 447860099299 [--channel WHATSAPP] --text "hi"
+
+--profile full        (default) everything the emulator knows, including what only Infobip's OpenAPI description lists
+--profile documented  only what Infobip's public API reference pages promise: PATCH …/metadata answers 405,
+                      the Bot URL gets only conversationId, from, to, channel, contentType, content`;
 
 async function main() {
 	const [cmd = 'serve', ...rest] = process.argv.slice(2);
@@ -38,6 +42,7 @@ async function main() {
 	}
 	const num = (v?: string) => (v === undefined ? undefined : Number(v));
 	const emu = await startEmulator({
+		profile: f.profile as EmulatorProfile | undefined,
 		port: num(f.port) ?? 4010,
 		host: f.host,
 		apiKey: f['api-key'],
@@ -61,6 +66,7 @@ async function main() {
 	console.log(`  API key (credential "API Key"): ${emu.apiKey}`);
 	console.log(`  Bot agent id (x-agent-id):      ${emu.botAgentId}`);
 	console.log(`  Bot URL: ${f['bot-url'] ?? '(none: set with --bot-url or PUT /_emulator/config)'}`);
+	console.log(`  Profile: ${emu.profile}${emu.profile === 'documented' ? ' (only what Infobip\'s public API pages promise)' : ''}`);
 	const stop = () => void emu.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

@@ -43,7 +43,19 @@ export interface FaultConfig {
 	/** The request is processed (state changes), then the connection is dropped before the answer is sent. */
 	dropResponseRate?: number;
 }
+/**
+ * What the emulator promises: 'full' (default) also emulates what only Infobip's OpenAPI description lists
+ * (PATCH …/metadata) and forwards the whole message object to the Bot URL; 'documented' keeps to Infobip's public
+ * API reference pages: PATCH …/metadata answers 405 and the bot gets only the fields those pages show.
+ */
+export type EmulatorProfile = 'full' | 'documented';
+export const PROFILES: readonly EmulatorProfile[] = ['full', 'documented'];
+/** The fields of a message forwarded to the Bot URL in the 'documented' profile. */
+export const DOCUMENTED_BOT_FIELDS = ['conversationId', 'from', 'to', 'channel', 'contentType', 'content'] as const;
+
 export interface EmulatorOptions {
+	/** Default 'full'; see EmulatorProfile. Changeable later with setProfile() or PUT /_emulator/config {profile}. */
+	profile?: EmulatorProfile;
 	port?: number;
 	host?: string;
 	apiKey?: string;
@@ -93,8 +105,12 @@ export interface RunningEmulator {
 	url: string;
 	apiKey: string;
 	botAgentId: string;
+	/** The current profile (see EmulatorProfile). */
+	readonly profile: EmulatorProfile;
 	state: EmulatorState;
 	close(): Promise<void>;
+	/** Switches the profile at once; kept across reset(), like the faults and the bot configuration. */
+	setProfile(profile: EmulatorProfile): void;
 	setFaults(f: FaultConfig): void;
 	configureBot(b: BotConfig): void;
 	advanceClock(ms: number): void;
@@ -215,6 +231,8 @@ const messageSchema = z.object({
 });
 
 class HttpError extends Error {
+	/** extra response headers (Retry-After of a 429, Allow of a 405) */
+	headers: Record<string, string> = {};
 	constructor(
 		readonly status: number,
 		message: string,
@@ -223,6 +241,13 @@ class HttpError extends Error {
 	) {
 		super(message);
 	}
+}
+
+function checkProfile(value: unknown): EmulatorProfile {
+	if (!PROFILES.includes(value as EmulatorProfile)) {
+		throw new HttpError(400, `Unknown profile ${JSON.stringify(value)}; use ${PROFILES.map((p) => `"${p}"`).join(' or ')}`, 'BAD_REQUEST', { profile: ['unknown'] });
+	}
+	return value as EmulatorProfile;
 }
 
 /** Infobip's two error shapes: 400 on CCaaS is {statusCode, message}; others are requestError/serviceException. */
@@ -256,6 +281,7 @@ export const AGENTS = [
 export const QUEUES = [{ id: 'queue-support', name: 'Support' }];
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+	let profile = checkProfile(opts.profile ?? 'full');
 	const apiKey = opts.apiKey ?? randomBytes(16).toString('hex');
 	const bot: BotConfig = { agentId: randomUUID(), authHeaderName: 'Authorization', sessionTimeoutSeconds: 600, ...opts.bot };
 	let faults: FaultConfig = { ...opts.faults };
@@ -364,21 +390,27 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		activity.push({ t: Date.parse(m.createdAt), id: m.conversationId });
 	};
 
-	const deliver = async (m: Message, redelivery = false): Promise<void> => {
+	/** The body POSTed to the Bot URL: the whole message, or in 'documented' only the fields the public pages show. */
+	const botPayload = (m: Message): string => {
+		if (profile === 'full') return JSON.stringify(m);
+		return JSON.stringify(Object.fromEntries(DOCUMENTED_BOT_FIELDS.map((k) => [k, m[k]])));
+	};
+	/** `payload`: fixed at the first delivery, so a redelivery sends exactly the same body */
+	const deliver = async (m: Message, redelivery = false, payload = botPayload(m)): Promise<void> => {
 		if (!bot.url) return;
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
 		if (bot.authHeaderValue) headers[(bot.authHeaderName ?? 'Authorization').toLowerCase()] = bot.authHeaderValue;
 		const attempts = Math.max(1, bot.deliveryAttempts ?? 3);
 		for (let attempt = 1; attempt <= attempts; attempt++) {
 			try {
-				const res = await request(bot.url, { method: 'POST', headers, body: JSON.stringify(m) });
+				const res = await request(bot.url, { method: 'POST', headers, body: payload });
 				// the start of a failed answer's body is kept (why the bot refused), a successful one is dropped
 				const detail = res.statusCode >= 300 ? (await res.body.text()).slice(0, 200) : (await res.body.dump(), undefined);
 				state.deliveries.push({ messageId: m.id, conversationId: m.conversationId, status: res.statusCode, attempt, ...(redelivery ? { redelivery } : {}), ...(detail ? { detail } : {}) });
 				if (res.statusCode < 300) {
 					if (!redelivery && bot.redeliveryRate && random() < bot.redeliveryRate) {
 						const again = new Promise((r) => setTimeout(r, bot.redeliveryDelayMs ?? 1000))
-							.then(() => deliver(m, true))
+							.then(() => deliver(m, true, payload))
 							.finally(() => pending.delete(again));
 						pending.add(again);
 					}
@@ -549,6 +581,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 			}
 			throw new HttpError(405, 'Method not allowed', 'METHOD_NOT_ALLOWED');
 		}
+		if (profile === 'documented' && sub === 'metadata' && method === 'PATCH') {
+			// only PUT (overwrite) and GET are on Infobip's public reference pages; refused before the conversation is looked up, as a router would
+			throw Object.assign(new HttpError(405, 'Method not allowed', 'METHOD_NOT_ALLOWED'), { headers: { allow: 'GET, PUT' } });
+		}
 		const conv = getConversation(id);
 		if (!sub) {
 			if (method === 'GET') return [200, publicConversation(conv)];
@@ -631,6 +667,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 				deliveries: state.deliveries,
 				faultsInjected: state.faultsInjected,
 				bot: { url: bot.url ?? null, agentId: bot.agentId },
+				profile,
 			}];
 		}
 		if (path === '/_emulator/requests' && method === 'GET') return [200, { requests: state.requests }];
@@ -647,10 +684,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 			return [200, { now: ts() }];
 		}
 		if (path === '/_emulator/config' && method === 'PUT') {
-			const b = (body ?? {}) as { bot?: BotConfig; faults?: FaultConfig };
+			const b = (body ?? {}) as { bot?: BotConfig; faults?: FaultConfig; profile?: unknown };
+			// checked first: a bad profile changes nothing
+			const next = b.profile === undefined ? profile : checkProfile(b.profile);
 			if (b.bot) Object.assign(bot, b.bot);
 			if (b.faults) faults = { ...b.faults };
-			return [200, { bot: { ...bot, authHeaderValue: bot.authHeaderValue ? '***' : undefined }, faults }];
+			profile = next;
+			return [200, { bot: { ...bot, authHeaderValue: bot.authHeaderValue ? '***' : undefined }, faults, profile }];
 		}
 		throw new HttpError(404, 'Unknown control endpoint', 'NOT_FOUND');
 	}
@@ -728,7 +768,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 					const e = error instanceof HttpError ? error : new HttpError(500, 'Something went wrong. Please contact support.', 'GENERAL_ERROR');
 					status = e.status;
 					const retryAfter = (e as HttpError & { retryAfter?: number }).retryAfter;
-					send(res, e.status, errorBody(e), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {});
+					send(res, e.status, errorBody(e), { ...e.headers, ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}) });
 				} finally {
 					if (isApi) {
 						state.requests.push({ method, path: url.pathname, status, agentId: req.headers['x-agent-id'] as string | undefined, at: arrivedAt });
@@ -761,6 +801,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 		url: `http://${host}:${address.port}`,
 		apiKey,
 		botAgentId: bot.agentId!,
+		get profile() {
+			return profile;
+		},
 		state,
 		close: async () => {
 			await Promise.allSettled([...pending]);
@@ -768,6 +811,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 			server.closeAllConnections();
 			await closed;
 		},
+		setProfile: (p) => void (profile = checkProfile(p)),
 		setFaults: (f) => (faults = { ...f }),
 		configureBot: (b) => Object.assign(bot, b),
 		advanceClock: (ms) => (clockOffset += ms),

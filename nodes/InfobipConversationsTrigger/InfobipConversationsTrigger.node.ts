@@ -13,10 +13,11 @@ import { CHANNELS } from '../InfobipConversations/actions/message/send.operation
 import { DEFAULT_HEADER_NAME } from './helpers/auth';
 import { checkHeaderCached, type HeaderCheck } from './helpers/credentialCache';
 import { discardBody, parseJson, readBody, type BodySource } from './helpers/body';
-import { acceptMessages, type MessageOutcome } from './helpers/accept';
+import { acceptMessages, staticDataBackend, type DedupeBackend, type MessageOutcome } from './helpers/accept';
 import { readMessages, type MessageResult } from './helpers/inbound';
-import { resolveSettings } from './helpers/item';
+import { resolveSettings, type TriggerSettings } from './helpers/item';
 import { parseStrictMessage } from './helpers/payload';
+import { recordInRedis, redisClient, redisKey, redisSettings } from './helpers/redisStore';
 import { sendJson } from './helpers/respond';
 
 /** After an early answer, at most this much of an unread body is drained before the connection is dropped. */
@@ -45,6 +46,13 @@ export class InfobipConversationsTrigger implements INodeType {
 				name: 'infobipBotWebhookApi',
 				required: true,
 				displayOptions: { show: { authentication: ['botWebhookHeader'] } },
+			},
+			{
+				// n8n's own Redis credential type (its name is not ours to suffix; listed in scan-exceptions.json)
+				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+				name: 'redis',
+				required: true,
+				displayOptions: { show: { deduplicationStore: ['redis'] } },
 			},
 		],
 		webhooks: [
@@ -100,6 +108,34 @@ export class InfobipConversationsTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 				displayOptions: { show: { authentication: ['none'] } },
+			},
+			{
+				displayName: 'Deduplication Store',
+				name: 'deduplicationStore',
+				type: 'options',
+				options: [
+					{
+						name: 'Workflow Static Data',
+						value: 'staticData',
+						description:
+							"Remember message IDs in n8n's database with the workflow. Right for one n8n process (also queue mode when the main process serves the webhooks).",
+					},
+					{
+						name: 'Redis',
+						value: 'redis',
+						description:
+							'Remember message IDs in Redis, atomically. Needed when several n8n processes serve webhooks (webhook processes, multi-main).',
+					},
+				],
+				default: 'staticData',
+			},
+			{
+				displayName:
+					'Each message ID is recorded with one atomic Redis command and expires after the Deduplication Window, so a message delivered to two n8n processes at the same moment still runs once. If Redis cannot be reached, the trigger falls back to the workflow static data for that message and logs an error.',
+				name: 'redisNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { deduplicationStore: ['redis'] } },
 			},
 			{
 				displayName: 'Options',
@@ -300,9 +336,7 @@ export class InfobipConversationsTrigger implements INodeType {
 
 		// 5. Filters, 6. deduplication (workflow static data, merged with the ids this process accepted while
 		// other calls were in flight), both per message.
-		const staticData = this.getWorkflowStaticData('node');
-		const scope = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id}`;
-		const accepted = acceptMessages(results, settings, staticData, scope, receivedAt, envelopeField);
+		const accepted = await acceptMessages(results, settings, await dedupeBackend(this, settings, receivedAt), receivedAt, envelopeField);
 		for (const rejected of accepted.outcomes.filter((o) => o.status === 'rejected')) {
 			this.logger.warn(
 				`Infobip Conversations Trigger: message ${rejected.index} of the request's "${envelopeField}" could not be read (${rejected.reason}); the others were handled`,
@@ -349,5 +383,33 @@ function envelopeAnswer(outcomes: MessageOutcome[]): IDataObject {
 		ignored: count('ignored'),
 		rejected: count('rejected'),
 		messages: outcomes.map((o) => ({ ...o }) as IDataObject),
+	};
+}
+
+/**
+ * The deduplication store of this call: workflow static data, or Redis (atomic across n8n processes). If Redis
+ * cannot be used for a message, that message falls back to the static data (and n8n's log says why): a message
+ * is never refused or lost because the store is down.
+ */
+async function dedupeBackend(ctx: IWebhookFunctions, settings: TriggerSettings, receivedAt: number): Promise<DedupeBackend> {
+	const scope = `${ctx.getWorkflow().id ?? ''}\u0000${ctx.getNode().id}`;
+	const fallback = staticDataBackend(ctx.getWorkflowStaticData('node'), scope, receivedAt, settings);
+	if (ctx.getNodeParameter('deduplicationStore', 'staticData') !== 'redis') return fallback;
+	const redisScope = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	const warn = (error: unknown) =>
+		ctx.logger.error(
+			`Infobip Conversations Trigger: the Redis deduplication store is not available (${(error as Error).message}); this message is deduplicated in the workflow static data instead`,
+		);
+	let client: Awaited<ReturnType<typeof redisClient>> | undefined;
+	return {
+		async record(messageId) {
+			try {
+				client ??= await redisClient(redisSettings(await ctx.getCredentials<ICredentialDataDecryptedObject>('redis')));
+				return await recordInRedis(client, redisKey(redisScope, messageId), settings.dedupeTtlMs, receivedAt);
+			} catch (error) {
+				warn(error);
+				return await fallback.record(messageId);
+			}
+		},
 	};
 }

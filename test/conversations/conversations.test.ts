@@ -267,13 +267,13 @@ describe('Conversation operations', () => {
 			inputMode: 'json',
 			metadataJson: '{"Manufacturer":"Mazda","EnginePower":90.5}',
 		}).result;
-		expect(out[0][0].json).toMatchObject({ conversationId: 'conv-1', mode: 'merge', statusCode: 'SUCCESS' });
+		expect(out[0][0].json).toMatchObject({ conversationId: 'conv-1', mode: 'merge', statusCode: 'SUCCESS', writePath: 'PATCH' });
 		expect(scope.isDone()).toBe(true);
 	});
 
 	it('Set Metadata replace uses PUT; key/value UI', async () => {
 		const scope = nock(BASE).put('/ccaas/1/conversations/conv-1/metadata', { Model: 'CX-5' }).reply(200, { statusCode: 'SUCCESS' });
-		await run({
+		const out = await run({
 			resource: 'conversation',
 			operation: 'setMetadata',
 			conversationId: 'conv-1',
@@ -281,6 +281,7 @@ describe('Conversation operations', () => {
 			inputMode: 'keyValue',
 			metadataUi: { values: [{ key: 'Model', value: 'CX-5' }] },
 		}).result;
+		expect(out[0][0].json).toMatchObject({ mode: 'replace', writePath: 'PUT' });
 		expect(scope.isDone()).toBe(true);
 	});
 

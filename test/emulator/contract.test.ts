@@ -1,10 +1,11 @@
 /**
  * Contract of every emulated Conversations endpoint, table-driven: happy path, auth failure, validation failure,
  * not-found, and each kind of injected fault. A failed request must leave the emulator's state unchanged.
+ * The table runs in both profiles: 'documented' answers every endpoint as 'full' does, except PATCH …/metadata (405).
  */
 import { request } from 'undici';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
+import { startEmulator, type EmulatorProfile, type RunningEmulator } from '../../emulator';
 
 interface Call {
 	method: string;
@@ -14,7 +15,8 @@ interface Call {
 }
 interface Endpoint {
 	name: string;
-	happy: (id: string) => Call & { expect: (body: Record<string, unknown>) => void };
+	/** `status`: the answer of the "happy" call when it is not 200 */
+	happy: (id: string) => Call & { status?: number; expect: (body: Record<string, unknown>) => void };
 	/** a request the API must refuse with 400 (undefined: the endpoint takes no input to validate) */
 	invalid?: (id: string) => Call;
 	/** a request for something that does not exist (undefined: collection endpoints) */
@@ -104,6 +106,19 @@ const endpoints: Endpoint[] = [
 	},
 ];
 
+/** 'documented' profile: PATCH …/metadata is not on Infobip's public pages and is refused, whatever the body or id. */
+const documentedPatchMetadata: Endpoint = {
+	name: 'PATCH /conversations/{id}/metadata',
+	happy: (id) => ({
+		method: 'PATCH',
+		path: `/ccaas/1/conversations/${id}/metadata`,
+		body: { EnginePower: 90 },
+		status: 405,
+		expect: (b) => expect(b).toEqual({ requestError: { serviceException: { messageId: 'METHOD_NOT_ALLOWED', text: 'Method not allowed' } } }),
+	}),
+};
+const endpointsOf = (profile: EmulatorProfile) => (profile === 'full' ? endpoints : endpoints.map((e) => (e.name === documentedPatchMetadata.name ? documentedPatchMetadata : e)));
+
 async function send(emu: RunningEmulator, c: Call, auth: string | null = `App ${emu.apiKey}`) {
 	const res = await request(`${emu.url}${c.path}`, {
 		method: c.method as 'GET',
@@ -123,11 +138,11 @@ function snapshot(emu: RunningEmulator) {
 	});
 }
 
-describe('emulator contract, per endpoint', () => {
+describe.each(['full', 'documented'] as const)('emulator contract, per endpoint (profile %s)', (profile) => {
 	let emu: RunningEmulator;
 	let id: string;
 	beforeAll(async () => {
-		emu = await startEmulator({ apiKey: 'contract-key', bot: { agentId: 'bot-1' } });
+		emu = await startEmulator({ apiKey: 'contract-key', bot: { agentId: 'bot-1' }, profile });
 	});
 	afterAll(async () => await emu.close());
 	beforeEach(async () => {
@@ -136,11 +151,14 @@ describe('emulator contract, per endpoint', () => {
 		({ conversationId: id } = await emu.inbound({ from: 'cust', to: 'shop', channel: 'WHATSAPP', text: 'hi' }));
 	});
 
-	describe.each(endpoints.map((e) => [e.name, e] as const))('%s', (_name, endpoint) => {
+	describe.each(endpointsOf(profile).map((e) => [e.name, e] as const))('%s', (_name, endpoint) => {
 		it('answers the happy path', async () => {
 			const c = endpoint.happy(id);
+			const before = c.status ? snapshot(emu) : undefined;
 			const res = await send(emu, c);
-			expect(res.status).toBe(200);
+			expect(res.status).toBe(c.status ?? 200);
+			// a refused call changes nothing
+			if (before) expect(snapshot(emu)).toBe(before);
 			expect(res.headers['content-type']).toBe('application/json');
 			c.expect(res.body);
 		});
@@ -201,7 +219,7 @@ describe('emulator contract, per endpoint', () => {
 			const started = process.hrtime.bigint();
 			const slow = await send(emu, c);
 			const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-			expect(slow.status).toBe(200);
+			expect(slow.status).toBe(c.status ?? 200);
 			expect(elapsedMs).toBeGreaterThanOrEqual(110);
 		});
 	});

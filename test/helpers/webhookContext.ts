@@ -41,8 +41,13 @@ let databases = 0;
 export class WorkflowDatabase {
 	staticDataJson: string | null = null;
 	saves = 0;
-	/** The workflow's id: the same for every trigger served on this database, unique per database (per "n8n"). */
-	readonly workflowId = `wf-${++databases}`;
+	/** The workflow's id: the same for every trigger served on this database, unique per database (per "n8n")
+	 * unless given (several webhook processes of one n8n serve the same workflow, each with its own copy). */
+	readonly workflowId: string;
+
+	constructor(workflowId?: string) {
+		this.workflowId = workflowId ?? `wf-${++databases}`;
+	}
 
 	load(): IDataObject | null {
 		return this.staticDataJson === null ? null : (JSON.parse(this.staticDataJson) as IDataObject);

@@ -310,6 +310,70 @@ describe('concurrent sweeps', () => {
 	});
 });
 
+describe('documented profile: the account refuses PATCH …/metadata (merges are GET + PUT)', () => {
+	beforeEach(() => emu.setProfile('documented'));
+
+	it('closes each idle conversation exactly once, keeps the other metadata keys, and a second run finds nothing', async () => {
+		const idle = emu.seed({ count: 12, lastMessageAgoMs: 45 * MIN, spreadMs: 5 * MIN }).conversationIds;
+		const fresh = emu.seed({ count: 2, lastMessageAgoMs: 5 * MIN }).conversationIds;
+		for (const id of idle) emu.state.metadata.set(id, { Model: 'CX-5', Intent: `intent of ${id}` });
+		const out = await runSweep(sweepContext(emu, { messageText: 'Bye for now!', sweepOptions: { ...fast, pageSize: 5, concurrency: 3, output: 'both' } }));
+		const s = summaryOf(out);
+		expect(s).toMatchObject({ candidates: 12, acted: 12, failed: 0, skipped: 0, results: { closed: 12 }, metadataWritePath: 'GET+PUT' });
+		for (const id of idle) {
+			expect(conv(id).status).toBe('CLOSED');
+			expect(emu.state.metadata.get(id)).toEqual({ Model: 'CX-5', Intent: `intent of ${id}`, idleSweep: expect.stringMatching(/^Closed by n8n idle sweep at /) });
+		}
+		for (const id of fresh) expect(conv(id).status).toBe('OPEN');
+		expect([...outboundCounts(emu).values()]).toEqual(Array(12).fill(1));
+		// PATCH was refused only by the first claims in flight (at most Concurrency), then never tried again
+		const metadata = emu.state.requests.filter((r) => r.path.endsWith('/metadata'));
+		const patches = metadata.filter((r) => r.method === 'PATCH');
+		expect(patches.every((r) => r.status === 405)).toBe(true);
+		expect(patches.length).toBeGreaterThanOrEqual(1);
+		expect(patches.length).toBeLessThanOrEqual(3);
+		// one PUT for each claim and each record
+		expect(metadata.filter((r) => r.method === 'PUT' && r.status === 200)).toHaveLength(24);
+
+		const again = summaryOf(await runSweep(sweepContext(emu, { messageText: 'Bye for now!', sweepOptions: { ...fast, output: 'summary' } })));
+		expect(again).toMatchObject({ candidates: 0, acted: 0, metadataWritePath: null });
+		expect([...outboundCounts(emu).values()]).toEqual(Array(12).fill(1));
+	});
+
+	it('two sweeps started together act on each conversation at most once; a later run finds nothing', async () => {
+		const ids = emu.seed({ count: 150, lastMessageAgoMs: 40 * MIN, spreadMs: 20 * MIN }).conversationIds;
+		const params = (concurrency: number) => ({ messageText: 'Bye for now!', sweepOptions: { claimSettleMs: 1000, pageSize: 50, concurrency, output: 'both' } });
+		const [one, two] = await Promise.all([runSweep(sweepContext(emu, params(5))), runSweep(sweepContext(emu, params(7)))]);
+		const s1 = summaryOf(one);
+		const s2 = summaryOf(two);
+		expect([s1.metadataWritePath, s2.metadataWritePath]).toEqual(['GET+PUT', 'GET+PUT']);
+		// both runs really competed for the same conversations
+		expect(Number(s1.acted)).toBeGreaterThan(0);
+		expect(Number(s2.acted)).toBeGreaterThan(0);
+		expect(Number(s1.skipped) + Number(s2.skipped)).toBeGreaterThan(0);
+		expect(Number(s1.failed) + Number(s2.failed)).toBe(0);
+		// at most once: no conversation closed by both runs, no customer got two goodbyes
+		const closers = new Map<string, number>();
+		for (const item of [...one, ...two]) if (item.result === 'closed') closers.set(String(item.conversationId), (closers.get(String(item.conversationId)) ?? 0) + 1);
+		expect([...closers.values()].every((n) => n === 1)).toBe(true);
+		expect([...outboundCounts(emu).values()].every((n) => n === 1)).toBe(true);
+		expect(Number(s1.acted) + Number(s2.acted)).toBe(closers.size);
+		// every conversation was closed, except one whose claim write was too slow (only under heavy load)
+		const slowIds = new Set([...one, ...two].filter((i) => i.result === 'skipped-claimed' && /Claim Settle Time/.test(String(i.reason))).map((i) => String(i.conversationId)));
+		const left = ids.filter((id) => conv(id).status !== 'CLOSED');
+		expect(left.every((id) => slowIds.has(id))).toBe(true);
+		expect(closers.size + left.length).toBe(150);
+		emu.advanceClock(CLAIM_TTL_MS);
+		const later = summaryOf(await runSweep(sweepContext(emu, { messageText: 'Bye for now!', sweepOptions: { output: 'summary' } })));
+		expect(later).toMatchObject({ acted: left.length, failed: 0 });
+		expect(ids.every((id) => conv(id).status === 'CLOSED')).toBe(true);
+		expect(outboundCounts(emu).size).toBe(150);
+		expect([...outboundCounts(emu).values()].every((n) => n === 1)).toBe(true);
+		// the records of the run that acted are in place
+		expect(ids.every((id) => /^Closed by n8n idle sweep at /.test(String(emu.state.metadata.get(id)?.idleSweep)))).toBe(true);
+	});
+});
+
 describe('errors', () => {
 	it('429 and 5xx during a sweep: retried, never a duplicate message; what still failed is reported and done by the next run', async () => {
 		const ids = emu.seed({ count: 40, lastMessageAgoMs: 40 * MIN }).conversationIds;

@@ -134,7 +134,7 @@ describe('Sweep Idle Sessions: exact requests (nock)', () => {
 			result: 'closed',
 		});
 		expect(out[0].idleMinutes).toBeGreaterThanOrEqual(45);
-		expect(out[1]).toMatchObject({ type: 'summary', serverTime: expect.stringMatching(/^2031-01-01T12:00:0/), clockSource: 'server', acted: 1, pageReads: 2 });
+		expect(out[1]).toMatchObject({ type: 'summary', serverTime: expect.stringMatching(/^2031-01-01T12:00:0/), clockSource: 'server', acted: 1, pageReads: 2, metadataWritePath: 'PATCH' });
 		// the settle wait: one sleep of about the settle time for the page
 		const waits = (sleep as jest.Mock).mock.calls.map((c) => c[0] as number);
 		expect(waits).toHaveLength(1);
@@ -162,6 +162,85 @@ describe('Sweep Idle Sessions: exact requests (nock)', () => {
 		const out = await runSweep(sweepContext(emu, { messageText: 'Bye for now' }));
 		expect(scope.isDone()).toBe(true);
 		expect(out).toEqual([expect.objectContaining({ result: 'closed', messageSent: true })]);
+	});
+
+	it('an account that refuses PATCH …/metadata: the claim is a PUT of the metadata just read (no second GET), the record a GET + PUT', async () => {
+		let claim = '';
+		const methodNotAllowed = { requestError: { serviceException: { messageId: 'METHOD_NOT_ALLOWED', text: 'Method not allowed' } } };
+		const scope = nock(BASE, { reqheaders: { authorization: `App ${API_KEY}` } })
+			.get('/ccaas/1/conversations')
+			.query({ agentId: 'bot-1', status: 'OPEN', limit: '1' })
+			.reply(200, page([conversation]), headers)
+			.get('/ccaas/1/conversations')
+			.query(listQuery)
+			.reply(200, page([conversation]), headers)
+			.get('/ccaas/1/conversations/c1/messages')
+			.query({ limit: '1', orderBy: 'createdAt:desc' })
+			.reply(200, { messages: [lastMessage] }, headers)
+			.get('/ccaas/1/conversations/c1/metadata')
+			.reply(200, { Model: 'CX-5' }, headers)
+			.patch('/ccaas/1/conversations/c1/metadata', (body) => CLAIM.test(body.idleSweep))
+			.reply(405, methodNotAllowed, { ...headers, Allow: 'GET, PUT' })
+			.put('/ccaas/1/conversations/c1/metadata', (body) => {
+				claim = body.idleSweep;
+				return JSON.stringify(Object.keys(body)) === '["Model","idleSweep"]' && body.Model === 'CX-5' && CLAIM.test(body.idleSweep);
+			})
+			.reply(200, { statusCode: 'SUCCESS' }, headers)
+			.get('/ccaas/1/conversations/c1/metadata')
+			.reply(200, () => ({ Model: 'CX-5', idleSweep: claim }), headers)
+			.get('/ccaas/1/conversations/c1/messages')
+			.query({ limit: '1', orderBy: 'createdAt:desc' })
+			.reply(200, { messages: [lastMessage] }, headers)
+			.get('/ccaas/1/conversations/c1')
+			.reply(200, conversation, headers)
+			.patch('/ccaas/1/conversations/c1', { status: 'CLOSED' })
+			.reply(200, { ...conversation, status: 'CLOSED' }, headers)
+			// the record: read again (an agent may have added keys meanwhile), then PUT with the record
+			.get('/ccaas/1/conversations/c1/metadata')
+			.reply(200, () => ({ Model: 'CX-5', idleSweep: claim, Note: 'added by an agent' }), headers)
+			.put('/ccaas/1/conversations/c1/metadata', (body) =>
+				body.Model === 'CX-5' && body.Note === 'added by an agent' && /^Closed by n8n idle sweep at /.test(body.idleSweep) && Object.keys(body).length === 3,
+			)
+			.reply(200, { statusCode: 'SUCCESS' }, headers)
+			.get('/ccaas/1/conversations')
+			.query(listQuery)
+			.reply(200, page([]), headers);
+		const ctx = sweepContext(emu, { sweepOptions: { output: 'both', claimSettleMs: 1000 } });
+		const out = await runSweep(ctx);
+		expect(scope.isDone()).toBe(true);
+		expect(out[0]).toMatchObject({ conversationId: 'c1', result: 'closed' });
+		expect(out[1]).toMatchObject({ type: 'summary', acted: 1, failed: 0, metadataWritePath: 'GET+PUT' });
+		expect(ctx.httpLog.map((r) => `${r.method} ${r.url.replace(BASE, '')}`)).toEqual([
+			'GET /ccaas/1/conversations',
+			'GET /ccaas/1/conversations',
+			'GET /ccaas/1/conversations/c1/messages',
+			'GET /ccaas/1/conversations/c1/metadata',
+			'PATCH /ccaas/1/conversations/c1/metadata',
+			'PUT /ccaas/1/conversations/c1/metadata',
+			'GET /ccaas/1/conversations/c1/metadata',
+			'GET /ccaas/1/conversations/c1/messages',
+			'GET /ccaas/1/conversations/c1',
+			'PATCH /ccaas/1/conversations/c1',
+			'GET /ccaas/1/conversations/c1/metadata',
+			'PUT /ccaas/1/conversations/c1/metadata',
+			'GET /ccaas/1/conversations',
+		]);
+	});
+
+	it('a report-only run writes no metadata: metadataWritePath is null', async () => {
+		const scope = nock(BASE)
+			.get('/ccaas/1/conversations')
+			.query(true)
+			.reply(200, page([]), headers)
+			.get('/ccaas/1/conversations')
+			.query(listQuery)
+			.reply(200, page([conversation]), headers)
+			.get('/ccaas/1/conversations/c1/messages')
+			.query(true)
+			.reply(200, { messages: [lastMessage] }, headers);
+		const out = await runSweep(sweepContext(emu, { sweepAction: 'report', sweepOptions: { output: 'summary' } }));
+		expect(scope.isDone()).toBe(true);
+		expect(out[0]).toMatchObject({ type: 'summary', candidates: 1, metadataWritePath: null });
 	});
 
 	it('a fresh claim of another run: no claim write, no action', async () => {

@@ -70,6 +70,7 @@ describe('Infobip Conversations Trigger served like n8n does', () => {
 			expect(warning.displayName).toMatch(/^Warning: without authentication anyone/);
 			expect(node.description.credentials).toEqual([
 				{ name: 'infobipBotWebhookApi', required: true, displayOptions: { show: { authentication: ['botWebhookHeader'] } } },
+				{ name: 'redis', required: true, displayOptions: { show: { deduplicationStore: ['redis'] } } },
 			]);
 		});
 

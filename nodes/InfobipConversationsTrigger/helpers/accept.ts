@@ -17,47 +17,64 @@ export interface Acceptance {
 	items: IDataObject[];
 }
 
+/** Where accepted message ids are remembered: records an id, or says it was already there. */
+export interface DedupeBackend {
+	record(messageId: string): Promise<{ duplicate: false } | { duplicate: true; firstSeenAt: number }>;
+}
+
 /**
- * Applies the trigger's filters and deduplication to each message of a request, in order. Accepted messages
- * with a key are recorded in `staticData` (node scope; n8n saves it when the webhook call has answered) and in
- * this process's merge buffer, so a later message of the same request with the same key is a duplicate too.
+ * The default store: workflow static data (node scope; n8n saves it when the webhook call has answered), merged
+ * with the ids this process accepted while other calls were in flight (dedupe.ts: acceptedInProcess).
  */
-export function acceptMessages(
+export function staticDataBackend(staticData: IDataObject, scope: string, receivedAt: number, settings: TriggerSettings): DedupeBackend {
+	const dedupe = { ttlMs: settings.dedupeTtlMs, maxEntries: settings.dedupeMaxEntries };
+	return {
+		async record(messageId) {
+			const decision = checkAndRecord(staticData[STORE_KEY], messageId, receivedAt, dedupe, acceptedInProcess(scope));
+			if (decision.duplicate) return decision;
+			if (decision.store) {
+				staticData[STORE_KEY] = decision.store as unknown as IDataObject;
+				rememberAccepted(scope, decision.store.entries[decision.store.entries.length - 1], receivedAt, dedupe);
+			}
+			return { duplicate: false };
+		},
+	};
+}
+
+/**
+ * Applies the trigger's filters and deduplication to each message of a request, in order, so a later message of
+ * the same request with the same key is a duplicate too. With a deduplication window of 0 nothing is recorded.
+ */
+export async function acceptMessages(
 	results: MessageResult[],
 	settings: TriggerSettings,
-	staticData: IDataObject,
-	scope: string,
+	backend: DedupeBackend,
 	receivedAt: number,
 	envelopeField?: string,
-): Acceptance {
-	const dedupe = { ttlMs: settings.dedupeTtlMs, maxEntries: settings.dedupeMaxEntries };
+): Promise<Acceptance> {
 	const outcomes: MessageOutcome[] = [];
 	const items: IDataObject[] = [];
-	results.forEach((result, index) => {
+	for (const [index, result] of results.entries()) {
 		if (result.kind === 'invalid') {
 			outcomes.push({ index, status: 'rejected', field: result.field, reason: result.reason });
-			return;
+			continue;
 		}
 		const { message } = result.value;
 		const reason = result.kind === 'notForBot' ? result.reason : ignoreReason(message, settings);
 		if (reason) {
 			outcomes.push({ index, status: 'ignored', messageId: message.id, reason });
-			return;
+			continue;
 		}
-		if (message.id !== null) {
-			const decision = checkAndRecord(staticData[STORE_KEY], message.id, receivedAt, dedupe, acceptedInProcess(scope));
+		if (message.id !== null && settings.dedupeTtlMs > 0) {
+			const decision = await backend.record(message.id);
 			if (decision.duplicate) {
 				outcomes.push({ index, status: 'duplicate', messageId: message.id, firstAcceptedAt: new Date(decision.firstSeenAt).toISOString() });
-				return;
-			}
-			if (decision.store) {
-				staticData[STORE_KEY] = decision.store as unknown as IDataObject;
-				rememberAccepted(scope, decision.store.entries[decision.store.entries.length - 1], receivedAt, dedupe);
+				continue;
 			}
 		}
 		outcomes.push({ index, status: 'accepted', messageId: message.id, deduplication: result.value.deduplication });
 		const envelope = envelopeField === undefined ? undefined : { field: envelopeField, index, count: results.length };
 		items.push(buildItem(result.value, receivedAt, envelope));
-	});
+	}
 	return { outcomes, items };
 }

@@ -1,8 +1,8 @@
 import { NodeOperationError, jsonParse, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { infobipApiRequest } from '../../transport';
-import { conversationPath, requireString } from '../../helpers/params';
+import { mergeMetadata, replaceMetadata } from '../../transport/metadata';
+import { requireString } from '../../helpers/params';
 import { conversationIdField } from './common';
 
 const show = { resource: ['conversation'], operation: ['setMetadata'] };
@@ -100,10 +100,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex: i });
 	}
-	const result = await infobipApiRequest.call(this, {
-		method: mode === 'merge' ? 'PATCH' : 'PUT',
-		path: conversationPath(id, '/metadata'),
-		body: metadata,
-	});
-	return [{ conversationId: id, mode, metadata, ...result }];
+	if (mode === 'replace') {
+		const body = await replaceMetadata(this, id, metadata);
+		return [{ conversationId: id, mode, metadata, ...body, writePath: 'PUT' }];
+	}
+	// PATCH, or GET + merge + PUT on an account that refuses PATCH (transport/metadata.ts)
+	const { body, writePath } = await mergeMetadata(this, id, metadata);
+	return [{ conversationId: id, mode, metadata, ...body, writePath }];
 }

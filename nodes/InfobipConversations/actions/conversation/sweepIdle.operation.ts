@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 
 import { MAX_ATTEMPTS, infobipApiRequest, infobipApiRequestWithHeaders, type InfobipRequest } from '../../transport';
+import { mergeMetadata, readMetadata, type MergeOptions, type MetadataWritePath } from '../../transport/metadata';
 import { pacingIntervalMs } from '../../transport/pacer';
 import { sleep } from '../../transport/sleep';
 import { conversationPath, resolveAgentId } from '../../helpers/params';
@@ -310,12 +311,6 @@ function textOf(message: IDataObject | undefined): string | undefined {
 	return typeof content?.text === 'string' ? content.text : undefined;
 }
 
-/** GET …/metadata answers the flat object; accept a `{metadata: {…}}` wrapper as well. */
-function metadataOf(body: IDataObject): IDataObject {
-	const inner = body.metadata;
-	return inner && typeof inner === 'object' && !Array.isArray(inner) && Object.keys(body).length === 1 ? (inner as IDataObject) : body;
-}
-
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const startedAt = Date.now();
 	const p = readParams(this, i);
@@ -346,14 +341,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		clock.observe(headers.date);
 		return body;
 	};
-	/** A conversation without metadata may answer 404 on GET …/metadata: that is "no claim". */
-	const metadataOfConversation = async (path: string): Promise<IDataObject> => {
-		try {
-			return metadataOf(await call({ method: 'GET', path }));
-		} catch (error) {
-			if (httpCode(error) === '404') return {};
-			throw error;
-		}
+	// metadata calls go through transport/metadata.ts (PATCH, or GET + PUT where the account refuses PATCH); their
+	// answers feed the server clock too. A conversation without metadata (404 on GET) has no claim.
+	const observed: MergeOptions = { onHeaders: (headers) => clock.observe(headers.date) };
+	const writePaths = new Set<MetadataWritePath>();
+	const writeMetadata = async (id: string, values: IDataObject, current?: IDataObject): Promise<void> => {
+		const { writePath } = await mergeMetadata(this, id, values, { ...observed, ...(current ? { current } : {}) });
+		writePaths.add(writePath);
 	};
 	const lastMessageOf = async (id: string): Promise<IDataObject | undefined> => {
 		const body = await call({ method: 'GET', path: conversationPath(id, '/messages'), qs: { limit: 1, orderBy: 'createdAt:desc' } });
@@ -431,18 +425,19 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			finish(item, `would-${action}` as Result, p.messageText ? { wouldSendMessage: true } : {});
 			return { stays: true };
 		}
-		const metadataPath = conversationPath(id, '/metadata');
 		try {
 			for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
 				const readStarted = performance.now();
-				const metadata = await metadataOfConversation(metadataPath);
+				const metadata = await readMetadata(this, id, observed);
 				const current = metadata[p.claimKey];
 				if (isForeignFreshClaim(current, runId, clock.now(), CLAIM_TTL_MS)) {
 					finish(item, 'skipped-claimed', { reason: `claimed by another sweep run (${String(current)})` });
 					return { stays: true };
 				}
 				const claim = formatClaim(runId, clock.now());
-				await call({ method: 'PATCH', path: metadataPath, body: { [p.claimKey]: claim } });
+				// GET + PUT mode: the PUT carries the metadata just read (no second GET), so the timing rule below
+				// still measures read → write
+				await writeMetadata(id, { [p.claimKey]: claim }, metadata);
 				const writtenAt = performance.now();
 				// Fischer's condition: our write landed less than the settle time after the read that saw no claim
 				if (writtenAt - readStarted <= settleMs / 2) {
@@ -462,10 +457,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	/** Phase 2 (after the settle time): the claim is still ours, nothing changed; message; action; record. */
 	const act = async (c: Candidate & { claim: string }): Promise<boolean> => {
 		const id = String(c.conversation.id);
-		const metadataPath = conversationPath(id, '/metadata');
 		try {
 			const [metadata, newest, now] = await Promise.all([
-				metadataOfConversation(metadataPath),
+				readMetadata(this, id, observed),
 				lastMessageOf(id),
 				call({ method: 'GET', path: conversationPath(id) }),
 			]);
@@ -554,7 +548,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		if (result !== 'already-closed') {
 			const record = describeOutcome(action as Exclude<SweepAction, 'report'>, clock.now(), c.idleMinutes, runId, assignee);
 			try {
-				await call({ method: 'PATCH', path: metadataPath, body: { [p.claimKey]: record } });
+				await writeMetadata(id, { [p.claimKey]: record });
 			} catch (error) {
 				extra.recordError = errorText(error);
 			}
@@ -640,6 +634,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		otherChannel,
 		limitReached,
 		pageReads,
+		// how this run wrote metadata (claims, records): null when it wrote none
+		metadataWritePath: writePaths.has('GET+PUT') ? 'GET+PUT' : writePaths.has('PATCH') ? 'PATCH' : null,
 		...(pacingAllowanceMs ? { maxRequestsPerSecond: p.maxRequestsPerSecond, claimSettleMs: settleMs } : {}),
 		...(guardTripped ? { warning: 'The paging guard stopped the run early; the next run continues.' } : {}),
 		...(this.getInputData().length > 1 ? { note: `Ran once for ${this.getInputData().length} input items (parameters from the first).` } : {}),
