@@ -11,8 +11,9 @@
  *   webhook-auth     n8n's Webhook node (n8n-nodes-base.webhook 2.1, POST, Respond: Immediately) with Header Auth —
  *                    like for like: it loads an httpHeaderAuth credential for every call;
  *   webhook          the same Webhook node without authentication.
- * (--profile adds the trigger with deduplication off and with a 1,000-id store, and reruns with n8n's isolate
- * exception for its own Webhook node switched off.)
+ * (--profile adds the trigger with Deduplication Store Redis — a private redis-server, as the reliability harness
+ * starts it — to the measured variants, then reruns with n8n's isolate exception for its own Webhook node switched
+ * off, adding the trigger with deduplication off and with a 1,000-id store.)
  *
  * Same payload (an Infobip inbound message with a unique conversation and message id and the Authorization header
  * the trigger and the Header Auth credential expect — sent to all) and the same clients for every variant:
@@ -37,6 +38,7 @@ const { alternate, median, now, sleep, fmt } = require('../lib/measure');
 const { startBenchN8n, dbTime } = require('../lib/n8nBench');
 const { ROOT } = require('../lib/ts');
 const { loadExample } = require('../../scripts/lib/n8n');
+const { startRedis } = require('../../scripts/reliability/services');
 
 const SECRET = 'Bearer bench-bot-secret-3c9e1f';
 /** One credential per trigger variant: the credential cache is per credential, so they cannot help each other. */
@@ -52,6 +54,7 @@ const WF = {
 	'trigger-nocache': 'benchTrigNoCache',
 	'trigger-nodedupe': 'benchTrigNoDedup',
 	'trigger-1000': 'benchTrigDedup1k',
+	'trigger-redis': 'benchTrigRedis01',
 };
 const LABELS = {
 	trigger: 'Infobip Conversations Trigger (defaults: Credential Cache 60 s, dedupe store full)',
@@ -60,6 +63,7 @@ const LABELS = {
 	webhook: "n8n's Webhook node without auth (POST, respond immediately)",
 	'trigger-nodedupe': 'Infobip Conversations Trigger, deduplication off',
 	'trigger-1000': 'Infobip Conversations Trigger, 1,000-id dedupe store',
+	'trigger-redis': 'Infobip Conversations Trigger, Deduplication Store Redis',
 };
 const NOOP = { parameters: {}, name: 'No Operation, do nothing', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0] };
 const ISOLATE_METRIC = 'n8n_expression_pool_acquired_total';
@@ -209,6 +213,11 @@ async function run({ rounds, warmup, quick, log, install, profile }) {
 	const nodedupe = triggerNode({ includeNonText: true, dedupeWindowHours: 0 }, CREDENTIALS.trigger);
 	const dedupe1k = triggerNode({ includeNonText: true, dedupeMaxEntries: 1000 }, CREDENTIALS.trigger);
 	const storeKey = `node:${trigger.name}`;
+	const redis = profile ? await startRedis({ log }) : undefined;
+	const redisCredential = redis && { id: 'benchRedisCred01', name: 'Redis (bench)', type: 'redis', data: { host: '127.0.0.1', port: redis.port, database: 0, user: '', password: '', ssl: false, disableTlsVerification: false } };
+	const withRedis = triggerNode({ includeNonText: true }, CREDENTIALS.trigger);
+	withRedis.parameters = { ...withRedis.parameters, deduplicationStore: 'redis' };
+	if (redisCredential) withRedis.credentials = { ...withRedis.credentials, redis: { id: redisCredential.id, name: redisCredential.name } };
 	const workflows = {
 		webhook: workflow(WF.webhook, 'Bench: Webhook → NoOp', webhookNode('bench-plain', false)),
 		'webhook-auth': workflow(WF['webhook-auth'], 'Bench: Webhook (Header Auth) → NoOp', webhookNode('bench-header-auth', true)),
@@ -217,17 +226,26 @@ async function run({ rounds, warmup, quick, log, install, profile }) {
 		// profile only: deduplication off, and a store kept to 1,000 ids
 		'trigger-nodedupe': workflow(WF['trigger-nodedupe'], 'Bench: Infobip trigger (no dedupe) → NoOp', nodedupe),
 		'trigger-1000': workflow(WF['trigger-1000'], 'Bench: Infobip trigger (1,000 ids) → NoOp', dedupe1k, { [storeKey]: { dedupe: prefilledStore(999) } }),
+		'trigger-redis': workflow(WF['trigger-redis'], 'Bench: Infobip trigger (Redis store) → NoOp', withRedis),
 	};
-	const main = ['webhook-auth', 'trigger', 'trigger-nocache', 'webhook'];
+	const main = ['webhook-auth', 'trigger', 'trigger-nocache', 'webhook', ...(profile ? ['trigger-redis'] : [])];
 	const used = profile ? Object.keys(workflows) : main;
-	const { n8n, stop } = await startBenchN8n({
+	const started = await startBenchN8n({
 		install,
 		log,
 		env: { N8N_METRICS: 'true' },
-		credentials: Object.values(CREDENTIALS),
+		credentials: [...Object.values(CREDENTIALS), ...(redisCredential ? [redisCredential] : [])],
 		workflows: used.map((name) => workflows[name]),
 		activate: used.map((name) => WF[name]),
+	}).catch(async (error) => {
+		await redis?.stop();
+		throw error;
 	});
+	const { n8n } = started;
+	const stop = async () => {
+		await started.stop();
+		await redis?.stop();
+	};
 	try {
 		const urls = {
 			webhook: `${n8n.url}/webhook/bench-plain`,
@@ -236,6 +254,7 @@ async function run({ rounds, warmup, quick, log, install, profile }) {
 			'trigger-nocache': n8n.webhookUrl(nocache.webhookId, 'webhook'),
 			'trigger-nodedupe': n8n.webhookUrl(nodedupe.webhookId, 'webhook'),
 			'trigger-1000': n8n.webhookUrl(dedupe1k.webhookId, 'webhook'),
+			'trigger-redis': n8n.webhookUrl(withRedis.webhookId, 'webhook'),
 		};
 		const [stored] = await n8n.query('SELECT length(staticData) AS bytes FROM workflow_entity WHERE id = ?', [WF.trigger]);
 		if (!(Number(stored?.bytes) > 50_000)) throw new Error(`the prefilled dedupe store was not imported (${JSON.stringify(stored)})`);
@@ -360,7 +379,7 @@ async function run({ rounds, warmup, quick, log, install, profile }) {
 				ratioText: Number.isFinite(isoA - isoB) ? `${isoA - isoB >= 0 ? '+' : ''}${fmt(isoA - isoB)} per msg` : 'n/a',
 				goal: 'no goal',
 				met: null,
-				note: `Credential Cache 0: ${fmt(iso('trigger-nocache'))} isolates/message; Webhook without auth: ${fmt(iso('webhook'))}. Counted from GET /metrics before each throughput round and after its executions finished.`,
+				note: `Credential Cache 0: ${fmt(iso('trigger-nocache'))} isolates/message; Webhook without auth: ${fmt(iso('webhook'))}${profile ? `; Deduplication Store Redis: ${fmt(iso('trigger-redis'))}` : ''}. Counted from GET /metrics before each throughput round and after its executions finished.`,
 			},
 			{
 				...ratioRow('1h', results, 'trigger', 'completedPerSec', 'executions/s', "For reference: executions per second vs n8n's Webhook node without auth", 'no goal', undefined),

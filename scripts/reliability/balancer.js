@@ -9,7 +9,8 @@
  * help. (With plain round-robin over two backends that would happen for about half of the redeliveries.)
  *
  * It records which backend got which message id and how each answered, so the harness can report where every
- * delivery went. Bodies are read whole before forwarding (Infobip messages are small; the limit is 1 MB).
+ * delivery went. A backend that cannot be reached is answered 502 (the emulator then retries, as Infobip does),
+ * except a kept-alive connection reset as it is reused, which is retried once on a fresh connection. Bodies are read whole before forwarding (Infobip messages are small; the limit is 1 MB).
  */
 const http = require('node:http');
 
@@ -31,7 +32,7 @@ function messageIdOf(body) {
  * @returns {Promise<{
  *   url: string,
  *   stats: () => {
- *     requests: number[], answers: Record<string, number>[], errors: number,
+ *     requests: number[], answers: Record<string, number>[], errors: number, retried: number,
  *     messages: number, deliveredMoreThanOnce: number, onSeveralBackends: number,
  *   },
  *   deliveries: Map<string, number[]>,
@@ -48,6 +49,7 @@ async function startBalancer({ backends, redeliveryToAnother = true }) {
 	/** @type {Record<string, number>[]} */
 	const answers = backends.map(() => ({}));
 	let errors = 0;
+	let retried = 0;
 	let next = 0;
 
 	const server = http.createServer((req, res) => {
@@ -76,20 +78,27 @@ async function startBalancer({ backends, redeliveryToAnother = true }) {
 			const target = targets[index];
 			const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
 			delete headers['transfer-encoding'];
-			const upstream = http.request(
-				{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
-				(up) => {
+			const forward = (/** @type {number} */ attempt) => {
+				const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (up) => {
 					answers[index][up.statusCode ?? 0] = (answers[index][up.statusCode ?? 0] ?? 0) + 1;
 					res.writeHead(up.statusCode ?? 502, up.headers);
 					up.pipe(res);
-				},
-			);
-			upstream.on('error', (error) => {
-				errors++;
-				if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-				res.end(`bad gateway: ${error.message}\n`);
-			});
-			upstream.end(body);
+				});
+				upstream.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+					// a kept-alive connection the backend closed just as it was reused: the request never reached
+					// it, so it is sent again on a fresh connection (what Node's docs advise for reusedSocket)
+					if (attempt === 0 && upstream.reusedSocket && error.code === 'ECONNRESET') {
+						retried++;
+						forward(1);
+						return;
+					}
+					errors++;
+					if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+					res.end(`bad gateway: ${error.message}\n`);
+				});
+				upstream.end(body);
+			};
+			forward(0);
 		});
 	});
 	server.keepAliveTimeout = 30_000;
@@ -105,7 +114,7 @@ async function startBalancer({ backends, redeliveryToAnother = true }) {
 				if (list.length > 1) deliveredMoreThanOnce++;
 				if (new Set(list).size > 1) onSeveralBackends++;
 			}
-			return { requests: [...requests], answers: answers.map((a) => ({ ...a })), errors, messages: deliveries.size, deliveredMoreThanOnce, onSeveralBackends };
+			return { requests: [...requests], answers: answers.map((a) => ({ ...a })), errors, retried, messages: deliveries.size, deliveredMoreThanOnce, onSeveralBackends };
 		},
 		close: async () => {
 			server.closeAllConnections?.();

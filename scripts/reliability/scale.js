@@ -148,6 +148,7 @@ async function scaleMode(ctx) {
 				emu.setFaults(config.faults);
 				const workersBefore = finishedPerWorker(n8n);
 				const redisLinesBefore = triggerRedisLines(n8n).length;
+				const faultsBefore = { ...emu.state.faultsInjected };
 				log(`part 6 (${store} store): ${fmt(config.scaleMessages)} messages from ${config.scaleCustomers} customers through a round-robin load balancer (${lb.url}) to ${n8n.webhookProcesses.length} webhook processes, redeliveries to the other process`);
 				const t0 = Date.now();
 				const load = await driveCustomers({ emu, messages: config.scaleMessages, customers: config.scaleCustomers, handoffRate: config.handoffRate, prefix: PREFIXES[store], progress: log });
@@ -156,6 +157,8 @@ async function scaleMode(ctx) {
 				emu.setFaults({});
 				emu.configureBot({ redeliveryRate: 0 });
 				const c = await count({ emu, n8n, workflowId: WORKFLOW_IDS[store], conversations: load.conversations, handoffs: load.handoffs, rows });
+				// the emulator counts faults since it started: this run's share
+				c.faultsInjected = Object.fromEntries(Object.entries(c.faultsInjected).map(([k, v]) => [k, v - (faultsBefore[k] ?? 0)]));
 				const perWorker = finishedPerWorker(n8n).map((n, i) => n - (workersBefore[i] ?? 0));
 				const balancer = lb.stats();
 				const s = (f.scale.stores[store] = {
@@ -167,6 +170,7 @@ async function scaleMode(ctx) {
 					requestsPerWebhookProcess: balancer.requests,
 					answersPerWebhookProcess: balancer.answers,
 					balancerErrors: balancer.errors,
+					balancerRetries: balancer.retried,
 					redeliveredOnAnotherProcess: balancer.onSeveralBackends,
 				});
 				const tag = store === 'staticData' ? 'staticData store (the before)' : 'redis store';

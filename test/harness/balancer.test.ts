@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 interface Balancer {
 	url: string;
 	deliveries: Map<string, number[]>;
-	stats: () => { requests: number[]; answers: Record<string, number>[]; errors: number; onSeveralBackends: number };
+	stats: () => { requests: number[]; answers: Record<string, number>[]; errors: number; retried: number; onSeveralBackends: number };
 	close: () => Promise<void>;
 }
 // plain JavaScript (the harnesses run without a build step)
@@ -75,6 +75,37 @@ describe('startBalancer', () => {
 		if (x.backend !== 'b') x = await post({ id: 'f2', text: 'fail' });
 		expect(x.status).toBe(503);
 		expect(lb.stats().answers[1]['503']).toBe(before + 1);
+	});
+
+	it('sends a request again on a fresh connection when the kept-alive one is reset as it is reused', async () => {
+		// a backend that drops every connection on its second request, as a server does that closes an idle
+		// kept-alive connection just as the balancer reuses it
+		const served = new WeakSet<object>();
+		let requests = 0;
+		const flaky = http.createServer((req, res) => {
+			requests++;
+			if (served.has(req.socket)) {
+				req.socket.destroy();
+				return;
+			}
+			served.add(req.socket);
+			req.resume();
+			req.on('end', () => res.end('ok'));
+		});
+		await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', () => r()));
+		const one = await startBalancer({ backends: [`http://127.0.0.1:${(flaky.address() as AddressInfo).port}`] });
+		try {
+			for (let i = 0; i < 3; i++) {
+				const res = await fetch(`${one.url}/x`, { method: 'POST', body: `{"id":"k${i}"}` });
+				expect([res.status, await res.text()]).toEqual([200, 'ok']);
+			}
+			expect(one.stats()).toMatchObject({ errors: 0, retried: 2 });
+			expect(requests).toBe(5);
+		} finally {
+			await one.close();
+			flaky.closeAllConnections();
+			flaky.close();
+		}
 	});
 
 	it('answers 502 when a backend is down', async () => {
