@@ -6,6 +6,11 @@
  *
  * n8n and the Node.js 24 it needs come from the npm registry into a cache outside the clone
  * (`~/.cache/infobip-n8n`, or $INFOBIP_N8N_CACHE), keyed by version (scripts/e2e/install-n8n.sh).
+ *
+ * Every n8n process is started with scripts/lib/process.js (ready on its log line and /healthz/readiness, never
+ * outliving the harness) on free ports: main (N8N_PORT, task broker), workers (task broker, health check), webhook
+ * processes (N8N_PORT, and a task broker and health-check port should a version open them) and each CLI run (its
+ * task broker) — so several harnesses, or a user's own n8n, can run on one machine at once.
  */
 const { execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -14,7 +19,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { promisify } = require('node:util');
 
-const { startProcess, stopProcess } = require('./process');
+const { startProcess } = require('./process');
 
 const ROOT = path.resolve(__dirname, '../..');
 const CACHE = process.env.INFOBIP_N8N_CACHE || path.join(os.homedir(), '.cache/infobip-n8n');
