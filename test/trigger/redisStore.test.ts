@@ -70,6 +70,15 @@ describeWithRedis('Deduplication Store: Redis', () => {
 		expect(a.executions.length + b.executions.length).toBe(1);
 	});
 
+	it('messages that arrive while the first connection is still opening wait for it (none falls back to the static data)', async () => {
+		const t = await process(new WorkflowDatabase(workflowId), { database: 3 });
+		const tag = Date.now();
+		const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post(t.url, JSON.stringify(inbound({ id: `first-${tag}-${i}` })), AUTH)));
+		expect(answers.every((r) => r.json.status === 'accepted')).toBe(true);
+		expect(t.logs.filter((l) => /Redis deduplication store is not available/.test(l))).toEqual([]);
+		expect(t.db.saves).toBe(0);
+	});
+
 	it('an envelope is deduplicated per message across processes', async () => {
 		const a = await process();
 		const b = await process();

@@ -89,12 +89,23 @@ async function createClient(s: RedisSettings): Promise<Redis> {
 	return client;
 }
 
-/** The open client for these settings (created on first use, then shared by the calls of this process). */
+/**
+ * The open client for these settings: created and connected on first use, then shared by the calls of this process.
+ * Every caller waits for the first connection (found by the reliability harness: without that, the messages that
+ * arrived while it was opening were deduplicated in the static data instead); a failed first connection is
+ * forgotten, so the next message tries again. Later disconnections fail fast and are reconnected in the background.
+ */
 export async function redisClient(s: RedisSettings): Promise<Redis> {
 	const key = clientKey(s);
 	let client = clients.get(key);
 	if (!client) {
-		client = createClient(s);
+		client = createClient(s).then(async (c) => {
+			await c.connect().catch((error: Error) => {
+				c.disconnect();
+				throw error;
+			});
+			return c;
+		});
 		clients.set(key, client);
 		client.catch(() => clients.delete(key));
 		if (clients.size > MAX_CLIENTS) {
@@ -103,9 +114,7 @@ export async function redisClient(s: RedisSettings): Promise<Redis> {
 			void oldest.then((c) => c.disconnect()).catch(() => undefined);
 		}
 	}
-	const ready = await client;
-	if (ready.status === 'wait') await ready.connect();
-	return ready;
+	return await client;
 }
 
 /** The Redis key of a message id for one trigger node. */
