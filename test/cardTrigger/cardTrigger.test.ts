@@ -13,11 +13,10 @@ import { Workflow, type IDataObject, type INode, type INodeType, type INodeTypes
 import { InfobipCardWebhookApi } from '../../credentials/InfobipCardWebhookApi.credentials';
 import { InfobipBotWebhookApi } from '../../credentials/InfobipBotWebhookApi.credentials';
 import { conversationFromItem } from '../../nodes/InfobipContextCard/helpers/validation';
-import { CONVERSATION_KEYS } from '../../nodes/InfobipContextCard/helpers/templating';
+import { CARD_VARIABLES } from '../../nodes/shared/contextCard';
 import { InfobipContextCardTrigger, MAX_BODY_BYTES } from '../../nodes/InfobipContextCardTrigger/InfobipContextCardTrigger.node';
 import {
 	CARD_QUERY_STRING,
-	CARD_VARIABLES,
 	conversationVariables,
 	parseBody,
 	parseQuery,
@@ -329,7 +328,7 @@ describe('the node description', () => {
 				'&customerDisplayName={{conversation.customerDisplayName | url_encode}}&customerNumber={{conversation.customerNumber | url_encode}}' +
 				'&priority={{conversation.priority | url_encode}}&queueId={{conversation.queueId | url_encode}}',
 		);
-		expect([...CARD_VARIABLES].sort()).toEqual([...CONVERSATION_KEYS].sort());
+		expect([...CARD_VARIABLES].sort()).toEqual(['agentId', 'agentNumber', 'channel', 'conversationId', 'customerDisplayName', 'customerNumber', 'priority', 'queueId']);
 	});
 
 	it('the credential has the bot webhook credential\'s shape, with the card\'s setting named', () => {

@@ -21,7 +21,6 @@ import {
 	render,
 	TemplateError,
 	type CompiledTemplate,
-	type ConversationVars,
 } from '../helpers/templating';
 import { checkRenderedUrl, templateOrigin, UrlRuleError } from '../helpers/urlSafety';
 import {
@@ -35,6 +34,7 @@ import {
 	ValidationError,
 } from '../helpers/validation';
 import { errorItem, toNodeError } from '../../shared/errors';
+import type { ConversationVars } from '../../shared/contextCard';
 import { callWebhook, type AuthSpec, type WebhookResponse } from '../transport';
 
 export const CACHE_STATIC_KEY = 'contextCardCache';
