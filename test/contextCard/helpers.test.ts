@@ -10,7 +10,7 @@ import {
 	conversationFromPortalData,
 	ValidationError,
 } from '../../nodes/InfobipContextCard/helpers/validation';
-import { parseResponse } from '../../nodes/InfobipContextCard/actions/fetchCard';
+import { parseResponse } from '../../nodes/InfobipContextCard/helpers/response';
 
 describe('host-from-template rule', () => {
 	it.each([
