@@ -3,10 +3,10 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
-import { InfobipContextCard } from '../../nodes/InfobipContextCard/InfobipContextCard.node';
-import { CACHE_STATIC_KEY } from '../../nodes/InfobipContextCard/actions/fetchCard';
-import { createExecuteContext, type FakeContext, type FakeContextOptions } from '../helpers/n8nContext';
-import { startTestServer, type TestServer } from './server';
+import { InfobipContextCard } from '../../../nodes/InfobipContextCard/InfobipContextCard.node';
+import { CACHE_STATIC_KEY } from '../../../nodes/InfobipContextCard/actions/fetchCard';
+import { createExecuteContext, type FakeContext, type FakeContextOptions } from '../../helpers/n8nContext';
+import { startTestServer, type TestServer } from '../../support/cardWebhookServer';
 
 let server: TestServer;
 beforeAll(async () => {
