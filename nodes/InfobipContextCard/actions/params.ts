@@ -48,9 +48,9 @@ export interface CardParams {
 	method: IHttpRequestMethods;
 	urlTemplate: string;
 	conversation: ConversationSource;
-	/** the header rows as entered; empty when Send Headers is off */
+	/** the header rows as entered; empty when Send Headers is off, and in Preview */
 	headers: HeaderRow[];
-	/** only for POST, PUT and PATCH with Send Body on */
+	/** only for POST, PUT and PATCH with Send Body on, in Fetch */
 	body?: BodyParams;
 	cardTemplate: string;
 	fallbackTemplate: string;
@@ -113,7 +113,9 @@ function readBody(ctx: IExecuteFunctions, i: number, method: string): BodyParams
 export function readParameters(ctx: IExecuteFunctions, i: number, item: INodeExecutionData): CardParams {
 	const mode = ctx.getNodeParameter('mode', i, 'fetch') as Mode;
 	const method = String(ctx.getNodeParameter('method', i, 'GET')).toUpperCase() as IHttpRequestMethods;
-	const sendHeaders = !!ctx.getNodeParameter('sendHeaders', i, false);
+	// headers and body are Fetch's (Preview neither shows nor renders them)
+	const fetch = mode !== 'preview';
+	const sendHeaders = fetch && !!ctx.getNodeParameter('sendHeaders', i, false);
 	const headers = sendHeaders ? (((ctx.getNodeParameter('headers', i, {}) as IDataObject).header ?? []) as HeaderRow[]) : [];
 	return {
 		mode,
@@ -121,7 +123,7 @@ export function readParameters(ctx: IExecuteFunctions, i: number, item: INodeExe
 		urlTemplate: String(ctx.getNodeParameter('url', i, '') ?? ''),
 		conversation: readConversation(ctx, i, mode, item),
 		headers,
-		body: readBody(ctx, i, method),
+		body: fetch ? readBody(ctx, i, method) : undefined,
 		cardTemplate: String(ctx.getNodeParameter('cardTemplate', i, '') ?? ''),
 		fallbackTemplate: String(ctx.getNodeParameter('fallbackTemplate', i, '') ?? ''),
 		options: readOptions(ctx.getNodeParameter('options', i, {}) as IDataObject),

@@ -1,10 +1,9 @@
 /**
- * The Fetch Context Card properties both modes show (the mode itself, the request as Fetch sends it and Preview
- * renders it, the card templates); the options collection is in options.ts.
+ * The Fetch Context Card properties both modes show: the mode, the method and Webhook URL (Fetch calls them,
+ * Preview renders them into the card's request variable) and the card templates. The options collection, whose
+ * options are partly Fetch only, is in options.ts.
  */
 import type { INodeProperties } from 'n8n-workflow';
-
-import { genericAuthOptions, predefinedAuthOptions } from './credentials';
 
 export const DEFAULT_CARD = `<div class="context-card">
   <strong>Conversation {{ conversation.conversationId }}</strong>
@@ -13,8 +12,6 @@ export const DEFAULT_CARD = `<div class="context-card">
 
 export const TEMPLATE_NOTE =
 	'A Liquid template, not an n8n expression: use {{ conversation.conversationId }} and the other conversation variables';
-
-const withBody = { method: ['POST', 'PUT', 'PATCH'], sendBody: [true] };
 
 export const modeProperties: INodeProperties[] = [
 	{
@@ -45,117 +42,16 @@ export const modeProperties: INodeProperties[] = [
 		],
 		default: 'GET',
 	},
-];
-
-export const authenticationProperties: INodeProperties[] = [
 	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'None', value: 'none' },
-			{
-				name: 'Generic Credential Type',
-				value: 'genericCredentialType',
-				description: 'Basic, Bearer, Header, Query, Custom Auth or OAuth2',
-			},
-			{
-				name: 'Predefined Credential Type',
-				value: 'predefinedCredentialType',
-				description: 'A credential you already use with a Jira, HubSpot, Zendesk, Salesforce, … node',
-			},
-		],
-		default: 'none',
-	},
-	{
-		displayName: 'Generic Auth Type',
-		name: 'genericAuthType',
-		type: 'options',
-		noDataExpression: true,
-		options: genericAuthOptions,
-		default: 'httpHeaderAuth',
-		displayOptions: { show: { authentication: ['genericCredentialType'] } },
-	},
-	{
-		displayName: 'Credential Type',
-		name: 'nodeCredentialType',
-		type: 'options',
-		noDataExpression: true,
-		options: predefinedAuthOptions,
-		default: 'jiraSoftwareCloudApi',
-		displayOptions: { show: { authentication: ['predefinedCredentialType'] } },
-	},
-];
-
-export const requestProperties: INodeProperties[] = [
-	{
-		displayName: 'Send Headers',
-		name: 'sendHeaders',
-		type: 'boolean',
-		default: false,
-	},
-	{
-		displayName: 'Headers',
-		name: 'headers',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Header',
-		default: {},
-		displayOptions: { show: { sendHeaders: [true] } },
-		options: [
-			{
-				name: 'header',
-				displayName: 'Header',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', noDataExpression: true, default: '' },
-					{
-						displayName: 'Value',
-						name: 'value',
-						type: 'string',
-						noDataExpression: true,
-						default: '',
-						description: `${TEMPLATE_NOTE}. Must stay on one line.`,
-					},
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Send Body',
-		name: 'sendBody',
-		type: 'boolean',
-		default: false,
-		displayOptions: { show: { method: ['POST', 'PUT', 'PATCH'] } },
-	},
-	{
-		displayName: 'Body Content Type',
-		name: 'bodyContentType',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'JSON', value: 'json' },
-			{ name: 'Text', value: 'text' },
-		],
-		default: 'json',
-		displayOptions: { show: withBody },
-	},
-	{
-		displayName: 'Body',
-		name: 'body',
+		// one parameter for both modes (saved workflows keep "url"); n8n cannot make it required in one mode only,
+		// so Fetch checks it is set before anything is sent
+		displayName: 'Webhook URL',
+		name: 'url',
 		type: 'string',
-		typeOptions: { rows: 6 },
 		noDataExpression: true,
-		default: '{\n  "conversationId": "{{ conversation.conversationId }}"\n}',
-		description: `${TEMPLATE_NOTE}. In JSON mode values are escaped for JSON strings, the result must be valid JSON; use | jsonify to insert a whole value.`,
-		displayOptions: { show: withBody },
-	},
-	{
-		displayName: 'Content Type',
-		name: 'textContentType',
-		type: 'string',
-		default: 'text/plain',
-		displayOptions: { show: { ...withBody, bodyContentType: ['text'] } },
+		default: '',
+		placeholder: 'https://jira.example.com/rest/api/2/search?jql=text~"{{ conversation.conversationId }}"',
+		description: `Required in Fetch. Optional in Preview, where nothing is called: when set it is checked and rendered like Fetch would call it, for the card template (request variable). ${TEMPLATE_NOTE}. Write the scheme and host out in full; inserted values are URL-encoded.`,
 	},
 ];
 

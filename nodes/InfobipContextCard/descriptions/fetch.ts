@@ -1,12 +1,15 @@
 /**
- * The properties only Fetch mode shows: the Webhook URL as Fetch needs it and where the conversation variables
- * come from.
+ * The properties only Fetch mode shows: how the call is signed, where the conversation variables come from, and
+ * the headers and body it sends.
  */
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { TEMPLATE_NOTE } from './common';
+import { genericAuthOptions, predefinedAuthOptions } from './credentials';
 
 const fetchOnly = (properties: INodeProperties[]) => updateDisplayOptions({ show: { mode: ['fetch'] } }, properties);
+
+const withBody = { method: ['POST', 'PUT', 'PATCH'], sendBody: [true] };
 
 const conversationField = (displayName: string, name: string, description: string): INodeProperties => ({
 	displayName,
@@ -15,19 +18,6 @@ const conversationField = (displayName: string, name: string, description: strin
 	default: '',
 	description,
 });
-
-export const fetchUrlProperties: INodeProperties[] = fetchOnly([
-	{
-		displayName: 'Webhook URL',
-		name: 'url',
-		type: 'string',
-		noDataExpression: true,
-		required: true,
-		default: '',
-		placeholder: 'https://jira.example.com/rest/api/2/search?jql=text~"{{ conversation.conversationId }}"',
-		description: `${TEMPLATE_NOTE}. Write the scheme and host out in full; inserted values are URL-encoded.`,
-	},
-]);
 
 export const conversationProperties: INodeProperties[] = [
 	...fetchOnly([
@@ -63,3 +53,115 @@ export const conversationProperties: INodeProperties[] = [
 		]),
 	),
 ];
+
+export const authenticationProperties: INodeProperties[] = fetchOnly([
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'None', value: 'none' },
+			{
+				name: 'Generic Credential Type',
+				value: 'genericCredentialType',
+				description: 'Basic, Bearer, Header, Query, Custom Auth or OAuth2',
+			},
+			{
+				name: 'Predefined Credential Type',
+				value: 'predefinedCredentialType',
+				description: 'A credential you already use with a Jira, HubSpot, Zendesk, Salesforce, … node',
+			},
+		],
+		default: 'none',
+	},
+	{
+		displayName: 'Generic Auth Type',
+		name: 'genericAuthType',
+		type: 'options',
+		noDataExpression: true,
+		options: genericAuthOptions,
+		default: 'httpHeaderAuth',
+		displayOptions: { show: { authentication: ['genericCredentialType'] } },
+	},
+	{
+		displayName: 'Credential Type',
+		name: 'nodeCredentialType',
+		type: 'options',
+		noDataExpression: true,
+		options: predefinedAuthOptions,
+		default: 'jiraSoftwareCloudApi',
+		displayOptions: { show: { authentication: ['predefinedCredentialType'] } },
+	},
+]);
+
+export const requestProperties: INodeProperties[] = fetchOnly([
+	{
+		displayName: 'Send Headers',
+		name: 'sendHeaders',
+		type: 'boolean',
+		default: false,
+	},
+	{
+		displayName: 'Headers',
+		name: 'headers',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Header',
+		default: {},
+		displayOptions: { show: { sendHeaders: [true] } },
+		options: [
+			{
+				name: 'header',
+				displayName: 'Header',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', noDataExpression: true, default: '' },
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						noDataExpression: true,
+						default: '',
+						description: `${TEMPLATE_NOTE}. Must stay on one line.`,
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Send Body',
+		name: 'sendBody',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { method: ['POST', 'PUT', 'PATCH'] } },
+	},
+	{
+		displayName: 'Body Content Type',
+		name: 'bodyContentType',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'JSON', value: 'json' },
+			{ name: 'Text', value: 'text' },
+		],
+		default: 'json',
+		displayOptions: { show: withBody },
+	},
+	{
+		displayName: 'Body',
+		name: 'body',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		noDataExpression: true,
+		default: '{\n  "conversationId": "{{ conversation.conversationId }}"\n}',
+		description: `${TEMPLATE_NOTE}. In JSON mode values are escaped for JSON strings, the result must be valid JSON; use | jsonify to insert a whole value.`,
+		displayOptions: { show: withBody },
+	},
+	{
+		displayName: 'Content Type',
+		name: 'textContentType',
+		type: 'string',
+		default: 'text/plain',
+		displayOptions: { show: { ...withBody, bodyContentType: ['text'] } },
+	},
+]);

@@ -5,15 +5,13 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { authenticationProperties, cardProperties, modeProperties, requestProperties } from './common';
-import { conversationProperties, fetchUrlProperties } from './fetch';
+import { cardProperties, modeProperties } from './common';
+import { authenticationProperties, conversationProperties, requestProperties } from './fetch';
 import { optionsProperty } from './options';
-import { previewUrlProperties, sampleProperties } from './preview';
+import { sampleProperties } from './preview';
 
 export const properties: INodeProperties[] = [
 	...modeProperties,
-	...fetchUrlProperties,
-	...previewUrlProperties,
 	...authenticationProperties,
 	...conversationProperties,
 	...requestProperties,

@@ -1,7 +1,11 @@
 /**
- * Fetch Context Card's Options collection.
+ * Fetch Context Card's Options collection. The options about the call itself (cache, timeout, size limit, JSON
+ * escaping of the body) show in Fetch only; the others shape the card and the item in both modes.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+/** Inside the collection: shown when the node's Mode (at the root, hence "/") is Fetch. */
+const FETCH_ONLY: IDisplayOptions = { show: { '/mode': ['fetch'] } };
 
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',
@@ -13,6 +17,7 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Cache Max Entries',
 			name: 'cacheMaxEntries',
+			displayOptions: FETCH_ONLY,
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 500 },
 			default: 50,
@@ -21,6 +26,7 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Cache TTL (Seconds)',
 			name: 'cacheTtl',
+			displayOptions: FETCH_ONLY,
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 0,
@@ -38,6 +44,7 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Escape Variables in JSON Body',
 			name: 'escapeJsonBody',
+			displayOptions: FETCH_ONLY,
 			type: 'boolean',
 			default: true,
 			description: 'Whether values inserted into a JSON body are escaped for a JSON string',
@@ -70,6 +77,7 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Response Size Limit (KB)',
 			name: 'maxResponseKb',
+			displayOptions: FETCH_ONLY,
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 102400 },
 			default: 1024,
@@ -78,6 +86,7 @@ export const optionsProperty: INodeProperties = {
 		{
 			displayName: 'Timeout (Ms)',
 			name: 'timeout',
+			displayOptions: FETCH_ONLY,
 			type: 'number',
 			typeOptions: { minValue: 100, maxValue: 120000 },
 			default: 5000,

@@ -1,10 +1,7 @@
 /**
- * The properties only Preview mode shows: the optional Webhook URL and the sample answer and portal data the card
- * is rendered from.
+ * The properties only Preview mode shows: the sample answer and portal data the card is rendered from.
  */
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
-
-import { TEMPLATE_NOTE } from './common';
 
 export const SAMPLE_RESPONSE = `{
   "total": 1,
@@ -33,19 +30,6 @@ export const SAMPLE_PORTAL_DATA = `{
 }`;
 
 const previewOnly = (properties: INodeProperties[]) => updateDisplayOptions({ show: { mode: ['preview'] } }, properties);
-
-export const previewUrlProperties: INodeProperties[] = previewOnly([
-	{
-		// the same parameter in Preview mode: optional there, as nothing is called
-		displayName: 'Webhook URL',
-		name: 'url',
-		type: 'string',
-		noDataExpression: true,
-		default: '',
-		placeholder: 'https://jira.example.com/rest/api/2/search?jql=text~"{{ conversation.conversationId }}"',
-		description: `Optional in Preview: nothing is called, but when set it is checked and rendered like Fetch would call it, for the card template (request variable). ${TEMPLATE_NOTE}.`,
-	},
-]);
 
 export const sampleProperties: INodeProperties[] = previewOnly([
 	{
