@@ -10,7 +10,7 @@ import type {
 
 import { discardBody, readBody } from '../shared/webhook/body';
 import { headerCredentialTest } from '../shared/webhook/credentialTest';
-import { authenticateHeader } from '../shared/webhook/authenticate';
+import { authenticateHeader, type HeaderAuthOptions } from '../shared/webhook/authenticate';
 import { CREDENTIAL_CACHE_TTL_MS } from '../shared/webhook/credentialCache';
 import type { InboundRequest, OutboundResponse } from '../shared/webhook/http';
 import { sendJson } from '../shared/webhook/respond';
@@ -23,6 +23,15 @@ const DISCARD_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_CARD_FIELD = 'html';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** The card's Authorization header, checked against the Infobip Context Card Webhook credential. */
+const HEADER_AUTH: HeaderAuthOptions = {
+	credentialType: 'infobipCardWebhookApi',
+	nodeLabel: 'Infobip Context Card Trigger',
+	credentialLabel: 'Infobip Context Card Webhook',
+	refused: 'no card was made',
+	cacheMs: CREDENTIAL_CACHE_TTL_MS,
+};
 
 /** The query string of the setup notice, as HTML text (each & written as &amp;). */
 const QUERY_HTML = CARD_QUERY_STRING.replace(/&/g, '&amp;');
@@ -179,13 +188,7 @@ export class InfobipContextCardTrigger implements INodeType {
 		// 1. Authentication, before anything else: no execution starts, so nothing is fetched.
 		let secretHeader: string | undefined;
 		if (this.getNodeParameter('authentication', 'cardWebhookHeader') !== 'none') {
-			const auth = await authenticateHeader(this, req.headers, {
-				credentialType: 'infobipCardWebhookApi',
-				nodeLabel: 'Infobip Context Card Trigger',
-				credentialLabel: 'Infobip Context Card Webhook',
-				refused: 'no card was made',
-				cacheMs: CREDENTIAL_CACHE_TTL_MS,
-			});
+			const auth = await authenticateHeader(this, req.headers, HEADER_AUTH);
 			if (!auth.ok) return answer(auth.status, auth.body);
 			secretHeader = auth.headerName;
 		}

@@ -5,7 +5,7 @@ import type { INodeCredentialDescription, INodePropertyOptions, IOAuth2Options }
  * types listed in its `description.credentials`. So "predefined" credentials are a curated list of support/CRM
  * types from n8n-nodes-base. Each one exists in n8n 1.123.81 and 2.40.7 and either has an `authenticate`
  * definition (applied by httpRequestWithAuthentication) or extends oAuth2Api (signed by requestOAuth2);
- * test/contextCard/credentials.test.ts checks this against the cached n8n installs.
+ * test/nodes/InfobipContextCard/descriptions/credentials.test.ts checks this against the cached n8n installs.
  * `secrets` are the credential's password fields, redacted from outputs if an endpoint echoes them.
  */
 export interface PredefinedCredential {

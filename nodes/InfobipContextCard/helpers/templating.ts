@@ -17,19 +17,7 @@
 import { Liquid, type LiquidOptions, type Template, type Variable } from 'liquidjs';
 
 import { attempt } from '../../shared/attempt';
-
-export const CONVERSATION_KEYS = [
-	'agentNumber',
-	'agentId',
-	'channel',
-	'conversationId',
-	'customerDisplayName',
-	'customerNumber',
-	'priority',
-	'queueId',
-] as const;
-export type ConversationKey = (typeof CONVERSATION_KEYS)[number];
-export type ConversationVars = Record<ConversationKey, string>;
+import { CARD_VARIABLES } from '../../shared/contextCard';
 
 export const REQUEST_KEYS = ['method', 'url', 'status', 'durationMs', 'fromCache'] as const;
 export const ERROR_KEYS = ['message', 'status', 'code'] as const;
@@ -49,11 +37,11 @@ export type EngineName = 'url' | 'urlRaw' | 'text' | 'json' | 'html';
 export type TemplateKind = 'url' | 'header' | 'body' | 'card' | 'fallback';
 
 const ALLOWED: Record<TemplateKind, Record<string, readonly string[] | null>> = {
-	url: { conversation: CONVERSATION_KEYS },
-	header: { conversation: CONVERSATION_KEYS },
-	body: { conversation: CONVERSATION_KEYS },
-	card: { conversation: CONVERSATION_KEYS, response: null, request: REQUEST_KEYS },
-	fallback: { conversation: CONVERSATION_KEYS, error: ERROR_KEYS, request: REQUEST_KEYS },
+	url: { conversation: CARD_VARIABLES },
+	header: { conversation: CARD_VARIABLES },
+	body: { conversation: CARD_VARIABLES },
+	card: { conversation: CARD_VARIABLES, response: null, request: REQUEST_KEYS },
+	fallback: { conversation: CARD_VARIABLES, error: ERROR_KEYS, request: REQUEST_KEYS },
 };
 
 /** A template problem found before or during rendering, with where it is. */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 import { attempt } from '../../shared/attempt';
-import { CONVERSATION_KEYS, type ConversationVars } from './templating';
+import { CARD_VARIABLES, emptyConversation, type ConversationVars } from '../../shared/contextCard';
 
 export class ValidationError extends Error {
 	constructor(message: string) {
@@ -18,10 +18,6 @@ function scalar(value: unknown): string | undefined {
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	if (typeof value === 'boolean') return String(value);
 	return undefined;
-}
-
-export function emptyConversation(): ConversationVars {
-	return Object.fromEntries(CONVERSATION_KEYS.map((k) => [k, ''])) as ConversationVars;
 }
 
 /**
@@ -39,10 +35,10 @@ export function conversationFromItem(json: Record<string, unknown> | undefined):
 	};
 	set('customerNumber', json.from);
 	set('agentNumber', json.to);
-	for (const key of CONVERSATION_KEYS) set(key, json[key]);
+	for (const key of CARD_VARIABLES) set(key, json[key]);
 	const nested = json.conversation;
 	if (nested && typeof nested === 'object' && !Array.isArray(nested)) {
-		for (const key of CONVERSATION_KEYS) set(key, (nested as Record<string, unknown>)[key]);
+		for (const key of CARD_VARIABLES) set(key, (nested as Record<string, unknown>)[key]);
 	}
 	return vars;
 }
@@ -50,7 +46,7 @@ export function conversationFromItem(json: Record<string, unknown> | undefined):
 /** Conversation variables from explicit fields (Define Below). */
 export function conversationFromFields(fields: Partial<Record<string, unknown>>): ConversationVars {
 	const vars = emptyConversation();
-	for (const key of CONVERSATION_KEYS) vars[key] = scalar(fields[key]) ?? '';
+	for (const key of CARD_VARIABLES) vars[key] = scalar(fields[key]) ?? '';
 	return vars;
 }
 

@@ -21,6 +21,7 @@ import {
 	type IOAuth2Options,
 } from 'n8n-workflow';
 
+import { isByteStream, readLimited, type ReadStop } from '../../shared/readLimited';
 import { CardCallError, networkCode, networkError, timeoutError, tooLargeError } from '../helpers/errors';
 
 export type AuthSpec =
@@ -52,28 +53,14 @@ export interface WebhookResponse {
 	durationMs: number;
 }
 
-/** A response body stream as n8n's helpers return it (`encoding: 'stream'`): Node's Readable, described here. */
-interface BodyStream {
-	on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
-	on(event: string, listener: (...args: never[]) => void): unknown;
-	once(event: string, listener: (...args: never[]) => void): unknown;
-	off(event: string, listener: (...args: never[]) => void): unknown;
-	resume(): unknown;
-	destroy(error?: Error): unknown;
-}
-
 interface RawResponse {
 	body: unknown;
 	headers?: Record<string, unknown>;
 	statusCode: number;
 }
 
-function isStream(value: unknown): value is BodyStream {
-	return !!value && typeof (value as BodyStream).on === 'function' && typeof (value as BodyStream).destroy === 'function';
-}
-
 function discard(body: unknown): void {
-	if (isStream(body)) body.destroy();
+	if (isByteStream(body)) body.destroy();
 }
 
 function flatHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
@@ -88,49 +75,26 @@ function flatHeaders(headers: Record<string, unknown> | undefined): Record<strin
 }
 
 /** Reads a body up to `maxBytes`; past it, stops reading and closes the connection. */
-export function readLimited(body: unknown, maxBytes: number, signal: AbortSignal, onAbort: () => CardCallError): Promise<Buffer> {
-	if (body === undefined || body === null) return Promise.resolve(Buffer.alloc(0));
-	if (!isStream(body)) {
+async function readBody(body: unknown, maxBytes: number, signal: AbortSignal, onAbort: () => CardCallError): Promise<Buffer> {
+	if (body === undefined || body === null) return Buffer.alloc(0);
+	if (!isByteStream(body)) {
 		const buf = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-		return buf.length > maxBytes ? Promise.reject(tooLargeError(maxBytes)) : Promise.resolve(buf);
+		if (buf.length > maxBytes) throw tooLargeError(maxBytes);
+		return buf;
 	}
-	return new Promise<Buffer>((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let total = 0;
-		let done = false;
-		const finish = (error?: Error) => {
-			if (done) return;
-			done = true;
-			body.off('data', onData);
-			body.off('end', onEnd);
-			body.off('error', onError);
-			body.off('close', onClose);
-			signal.removeEventListener('abort', onSignal);
-			if (error) {
-				body.destroy();
-				reject(error);
-			} else {
-				resolve(Buffer.concat(chunks, total));
-			}
-		};
-		const onData = (chunk: Buffer | string) => {
-			const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-			total += buf.length;
-			if (total > maxBytes) return finish(tooLargeError(maxBytes));
-			chunks.push(buf);
-		};
-		const onEnd = () => finish();
-		const onError = (error: Error) => finish(signal.aborted ? onAbort() : new CardCallError(`The connection broke while reading the response (${networkCode(error) ?? 'stream error'})`, 'NETWORK'));
-		const onClose = () => finish(signal.aborted ? onAbort() : new CardCallError('The connection closed before the response was complete', 'NETWORK'));
-		const onSignal = () => finish(onAbort());
-		if (signal.aborted) return finish(onAbort());
-		body.on('data', onData);
-		body.once('end', onEnd);
-		body.once('error', onError);
-		body.once('close', onClose);
-		signal.addEventListener('abort', onSignal, { once: true });
-		body.resume();
-	});
+	const read = await readLimited(body, maxBytes, { signal });
+	if (read.ok) return read.bytes;
+	throw readFailure(read, maxBytes, signal, onAbort);
+}
+
+/** Why reading the answer stopped, as the card's error: over the limit, the deadline or a cancellation, or the connection. */
+function readFailure(stop: ReadStop, maxBytes: number, signal: AbortSignal, onAbort: () => CardCallError): CardCallError {
+	if (stop.stop === 'limit') return tooLargeError(maxBytes);
+	if (stop.stop === 'signal' || signal.aborted) return onAbort();
+	if (stop.stop === 'error') {
+		return new CardCallError(`The connection broke while reading the response (${networkCode(stop.error) ?? 'stream error'})`, 'NETWORK');
+	}
+	return new CardCallError('The connection closed before the response was complete', 'NETWORK');
 }
 
 /** Resolves with the call, or rejects when the signal fires first (then discards the late response). */
@@ -264,7 +228,7 @@ export async function callWebhook(this: IExecuteFunctions, auth: AuthSpec, call:
 		discard(raw.body);
 		throw tooLargeError(call.maxBytes);
 	}
-	const body = await readLimited(raw.body, call.maxBytes, signal, onAbort);
+	const body = await readBody(raw.body, call.maxBytes, signal, onAbort);
 	return { status, headers, body, durationMs: Math.round(performance.now() - started) };
 }
 

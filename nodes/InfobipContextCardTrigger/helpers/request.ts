@@ -1,20 +1,5 @@
-import type { ConversationKey, ConversationVars } from '../../InfobipContextCard/helpers/templating';
+import { CARD_VARIABLES, emptyConversation, type ConversationVars } from '../../shared/contextCard';
 import type { HeaderMap } from '../../shared/webhook/http';
-
-/**
- * The eight conversation variables of an Infobip custom card (Conversations → Settings → Integrations →
- * Custom cards), in the order Infobip lists them. The same names as Fetch Context Card's `conversation`.
- */
-export const CARD_VARIABLES = [
-	'agentNumber',
-	'agentId',
-	'channel',
-	'conversationId',
-	'customerDisplayName',
-	'customerNumber',
-	'priority',
-	'queueId',
-] as const satisfies readonly ConversationKey[];
 
 /** What to paste after the Production URL in the card's Webhook URL: every variable, URL-encoded by Infobip. */
 export const CARD_QUERY_STRING =
@@ -108,7 +93,7 @@ function variablesIn(source: unknown): Partial<ConversationVars> {
  * the variables) wins; a JSON or form body fills in what the URL does not carry. Missing variables are `''`.
  */
 export function conversationVariables(query: Record<string, QueryValue>, body: unknown): ConversationVars {
-	const vars = Object.fromEntries(CARD_VARIABLES.map((name) => [name, ''])) as ConversationVars;
+	const vars = emptyConversation();
 	const fromBody = variablesIn(body);
 	const fromQuery = variablesIn(query);
 	for (const name of CARD_VARIABLES) {

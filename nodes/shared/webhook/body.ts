@@ -1,3 +1,4 @@
+import { readLimited } from '../readLimited';
 import type { InboundRequest } from './http';
 
 export type BodyReadResult =
@@ -85,45 +86,16 @@ async function decompress(bytes: Buffer, decoder: DecompressionStream, limit: nu
 	return { kind: 'raw', bytes: Buffer.concat(chunks, size) };
 }
 
-/** Reads the raw bytes of the request with the limit. */
-function collect(req: InboundRequest, limit: number): Promise<BodyReadResult> {
-	return new Promise((resolve) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		let settled = false;
-		const finish = (result: BodyReadResult) => {
-			if (settled) return;
-			settled = true;
-			req.off('data', onData);
-			req.off('end', onEnd);
-			req.off('error', onError);
-			req.off('aborted', onAborted);
-			req.off('close', onClose);
-			chunks.length = 0;
-			resolve(result);
-		};
-		const onData = (chunk: Buffer | string) => {
-			const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-			size += buf.length;
-			if (size > limit) {
-				req.pause();
-				finish({ kind: 'tooLarge', limit });
-				return;
-			}
-			chunks.push(buf);
-		};
-		const onEnd = () => finish({ kind: 'raw', bytes: Buffer.concat(chunks, size) });
-		const onError = () => finish({ kind: 'unreadable', status: 400, message: 'The request body could not be read' });
-		const onAborted = () => finish({ kind: 'unreadable', status: 400, message: 'The request was aborted while its body was being read' });
-		const onClose = () => {
-			if (!req.complete) onAborted();
-		};
-		req.on('data', onData);
-		req.on('end', onEnd);
-		req.on('error', onError);
-		req.on('aborted', onAborted);
-		req.on('close', onClose);
-	});
+/**
+ * Reads the raw bytes of the request with the limit. Past the limit the request is paused, not closed: the webhook
+ * still answers on its connection (and drains the rest, discardBody).
+ */
+async function collect(req: InboundRequest, limit: number): Promise<BodyReadResult> {
+	const read = await readLimited(req, limit, { closedEarly: () => !req.complete, abortedEvent: true, onStop: 'pause' });
+	if (read.ok) return { kind: 'raw', bytes: read.bytes };
+	if (read.stop === 'limit') return { kind: 'tooLarge', limit };
+	if (read.stop === 'error') return { kind: 'unreadable', status: 400, message: 'The request body could not be read' };
+	return { kind: 'unreadable', status: 400, message: 'The request was aborted while its body was being read' };
 }
 
 /**

@@ -2,8 +2,8 @@
 /**
  * Browser check of the n8n editor (headless Debian Chromium driven by playwright-core): the package's nodes are in
  * the node panel (trigger view and action view), the two triggers' panels explain what to paste into Infobip, and
- * the Fetch Context Card node in Preview mode renders a card in the editor from sample Response/Portal data without
- * calling anything. Screenshots go to test-results/e2e/.
+ * the Fetch Context Card node in Preview mode shows only what Preview uses and renders a card in the editor from
+ * sample Response/Portal data without calling anything. Screenshots go to test-results/e2e/.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -118,6 +118,17 @@ async function run(ctx) {
 		await page.keyboard.press('Escape');
 
 		await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Fetch Context Card' }).dblclick();
+		// Preview shows its Webhook URL (optional there) and samples, and none of the fields only Fetch uses
+		const previewNdv = page.locator('[data-test-id="ndv"]').first();
+		await previewNdv.getByText('Portal Data', { exact: false }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+		const previewText = (await previewNdv.innerText().catch(() => '')).replace(/\s+/g, ' ');
+		await page.screenshot({ path: path.join(shots, `${version}-card-preview-parameters.png`) });
+		const fetchOnly = ['Authentication', 'Conversation Data', 'Send Headers', 'Send Body'].filter((label) => previewText.includes(label));
+		check(
+			'browser: Preview shows the Webhook URL and its samples, none of the fields only Fetch uses (Authentication, Conversation Data, Send Headers, Send Body)',
+			previewText.includes('Webhook URL') && previewText.includes('Portal Data') && fetchOnly.length === 0,
+			fetchOnly.length ? `shown: ${fetchOnly.join(', ')}` : previewText.slice(0, 600),
+		);
 		const output = page.locator('[data-test-id="output-panel"]');
 		// the editor can swallow the first click while the panel settles (seen once on 1.123.81 in CI): one more try,
 		// with a screenshot of what the first one showed

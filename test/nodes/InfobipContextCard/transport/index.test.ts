@@ -4,8 +4,8 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { InfobipContextCard } from '../../nodes/InfobipContextCard/InfobipContextCard.node';
-import { createExecuteContext } from '../helpers/n8nContext';
+import { InfobipContextCard } from '../../../../nodes/InfobipContextCard/InfobipContextCard.node';
+import { createExecuteContext } from '../../../helpers/n8nContext';
 
 const JIRA = 'https://example.atlassian.net';
 const item = { conversationId: 'conv-77', from: '385911111111', to: '447860099299', channel: 'WHATSAPP', customerDisplayName: 'Ana "A" Ivić' };

@@ -7,7 +7,7 @@ import {
 	safeUrl,
 	TemplateError,
 	LIMITS,
-} from '../../nodes/InfobipContextCard/helpers/templating';
+} from '../../../../nodes/InfobipContextCard/helpers/templating';
 
 const conv = (over: Record<string, string> = {}) => ({
 	conversation: {

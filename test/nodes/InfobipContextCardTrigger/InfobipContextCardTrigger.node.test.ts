@@ -6,24 +6,17 @@
  * scripts/e2e/scenarios/card.js. Everything the node itself answers (401, 413, 500, 503) and the item it hands n8n
  * are asserted here.
  */
-import { request as httpRequest } from 'node:http';
+import { Workflow, type IDataObject, type INode, type INodeTypes } from 'n8n-workflow';
 
-import { Workflow, type IDataObject, type INode, type INodeType, type INodeTypes } from 'n8n-workflow';
-
-import { InfobipCardWebhookApi } from '../../credentials/InfobipCardWebhookApi.credentials';
-import { InfobipBotWebhookApi } from '../../credentials/InfobipBotWebhookApi.credentials';
-import { conversationFromItem } from '../../nodes/InfobipContextCard/helpers/validation';
-import { CONVERSATION_KEYS } from '../../nodes/InfobipContextCard/helpers/templating';
-import { InfobipContextCardTrigger, MAX_BODY_BYTES } from '../../nodes/InfobipContextCardTrigger/InfobipContextCardTrigger.node';
-import {
-	CARD_QUERY_STRING,
-	CARD_VARIABLES,
-	conversationVariables,
-	parseBody,
-	parseQuery,
-	visibleHeaders,
-} from '../../nodes/InfobipContextCardTrigger/helpers/request';
-import { serveTrigger, type ServedTrigger, type ServeTriggerOptions } from '../helpers/webhookContext';
+import { InfobipCardWebhookApi } from '../../../credentials/InfobipCardWebhookApi.credentials';
+import { InfobipBotWebhookApi } from '../../../credentials/InfobipBotWebhookApi.credentials';
+import { conversationFromItem } from '../../../nodes/InfobipContextCard/helpers/validation';
+import { CARD_VARIABLES } from '../../../nodes/shared/contextCard';
+import { InfobipContextCardTrigger, MAX_BODY_BYTES } from '../../../nodes/InfobipContextCardTrigger/InfobipContextCardTrigger.node';
+import { CARD_QUERY_STRING } from '../../../nodes/InfobipContextCardTrigger/helpers/request';
+import { serveTrigger, type ServedTrigger, type ServeTriggerOptions } from '../../helpers/webhookContext';
+import { servedCardTrigger } from '../../support/cardTriggerServed';
+import { call } from '../../support/httpCall';
 
 const SECRET = 'Bearer card-secret-7a41c0';
 const CREDENTIALS = { infobipCardWebhookApi: { headerName: 'Authorization', headerValue: SECRET } };
@@ -31,44 +24,6 @@ const AUTH = { authorization: SECRET };
 const UNAUTHORIZED = { error: 'unauthorized', message: 'Missing or wrong Authorization header' };
 
 const node = new InfobipContextCardTrigger();
-
-/**
- * The node as the harness serves it: its webhook method resolved from the parameters as n8n resolves the
- * description's expression, and "onReceived" in place of "lastNode" (see the file comment).
- */
-function served(method: string): INodeType {
-	const webhook = node.description.webhooks![0];
-	return {
-		description: { ...node.description, webhooks: [{ ...webhook, httpMethod: method as 'GET', responseMode: 'onReceived', responseData: 'noData' }] },
-		webhook: node.webhook,
-	};
-}
-
-interface Reply {
-	status: number;
-	text: string;
-	json: IDataObject;
-}
-
-function call(url: string, method: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Reply> {
-	return new Promise((resolve, reject) => {
-		const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
-		const req = httpRequest(url, { method, headers: { ...length, ...headers } }, (res) => {
-			const parts: Buffer[] = [];
-			res.on('data', (c: Buffer) => parts.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(parts).toString('utf8');
-				let json: IDataObject = {};
-				try {
-					json = JSON.parse(text);
-				} catch {}
-				resolve({ status: res.statusCode ?? 0, text, json });
-			});
-		});
-		req.on('error', reject);
-		req.end(body);
-	});
-}
 
 /** The query string Infobip renders from CARD_QUERY_STRING for a conversation (url_encode: spaces → +). */
 const INFOBIP_QUERY =
@@ -89,7 +44,7 @@ describe('Infobip Context Card Trigger served like n8n does', () => {
 	const servers: ServedTrigger[] = [];
 	const start = async (method = 'GET', over: Partial<ServeTriggerOptions> = {}) => {
 		const t = await serveTrigger({
-			node: served(method),
+			node: servedCardTrigger(method),
 			parameters: { httpMethod: method },
 			credentials: CREDENTIALS,
 			nodeName: 'Card Request',
@@ -329,7 +284,7 @@ describe('the node description', () => {
 				'&customerDisplayName={{conversation.customerDisplayName | url_encode}}&customerNumber={{conversation.customerNumber | url_encode}}' +
 				'&priority={{conversation.priority | url_encode}}&queueId={{conversation.queueId | url_encode}}',
 		);
-		expect([...CARD_VARIABLES].sort()).toEqual([...CONVERSATION_KEYS].sort());
+		expect([...CARD_VARIABLES].sort()).toEqual(['agentId', 'agentNumber', 'channel', 'conversationId', 'customerDisplayName', 'customerNumber', 'priority', 'queueId']);
 	});
 
 	it('the credential has the bot webhook credential\'s shape, with the card\'s setting named', () => {
@@ -341,46 +296,5 @@ describe('the node description', () => {
 			c.properties.map(({ name, type, default: d, typeOptions, required }) => ({ name, type, d, typeOptions, required }));
 		expect(shape(card)).toEqual(shape(bot));
 		expect(card.properties[0].displayName).toMatch(/"Authorization header" on the custom card in Conversations → Settings → Integrations → Custom cards/);
-	});
-});
-
-describe('request helpers', () => {
-	it('parseQuery decodes like Infobip encodes (+ is a space) and keeps repeated names as lists', () => {
-		expect(parseQuery('/webhook/x/card?a=1&b=%2B1+2&a=3&c')).toEqual({ a: ['1', '3'], b: '+1 2', c: '' });
-		expect(parseQuery('/webhook/x/card')).toEqual({});
-		expect(parseQuery(undefined)).toEqual({});
-	});
-
-	it('parseBody: JSON by type or by look, forms, text, nothing', () => {
-		expect(parseBody(Buffer.from('{"a":1}'), 'application/json; charset=utf-8')).toEqual({ kind: 'value', value: { a: 1 } });
-		expect(parseBody(Buffer.from('\ufeff[1]'), 'text/plain')).toEqual({ kind: 'value', value: [1] });
-		expect(parseBody(Buffer.from('a=1&b=x+y'), 'application/x-www-form-urlencoded')).toEqual({ kind: 'value', value: { a: '1', b: 'x y' } });
-		expect(parseBody(Buffer.from('{oops'), 'application/json')).toEqual({ kind: 'text', text: '{oops' });
-		expect(parseBody(Buffer.from('hello'), undefined)).toEqual({ kind: 'text', text: 'hello' });
-		expect(parseBody(Buffer.from('  '), 'application/json')).toEqual({ kind: 'none' });
-	});
-
-	it('visibleHeaders drops the secret header, Authorization, Proxy-Authorization and cookies', () => {
-		expect(
-			visibleHeaders({ authorization: 'a', 'proxy-authorization': 'p', cookie: 'c', 'x-card-token': 't', 'x-forwarded-for': ['1', '2'], accept: '*/*' }, 'X-Card-Token'),
-		).toEqual({ 'x-forwarded-for': '1, 2', accept: '*/*' });
-	});
-
-	it('conversationVariables: query wins when non-empty; body (flat, nested, dotted names) fills in; scalars only', () => {
-		const vars = conversationVariables(
-			{ conversationId: 'q', queueId: '', 'conversation.agentId': 'dotted' },
-			{ conversationId: 'b', queueId: 'b-q', channel: ['SMS', 'X'], priority: true, customerNumber: { no: 1 }, conversation: { customerDisplayName: 'N' } },
-		);
-		expect(vars).toEqual({
-			agentNumber: '',
-			agentId: 'dotted',
-			channel: 'SMS',
-			conversationId: 'q',
-			customerDisplayName: 'N',
-			customerNumber: '',
-			priority: 'true',
-			queueId: 'b-q',
-		});
-		expect(conversationVariables({}, 'text body')).toEqual(Object.fromEntries(CARD_VARIABLES.map((k) => [k, ''])));
 	});
 });

@@ -1,23 +1,20 @@
 /**
  * The credential types the Fetch Context Card node lists must exist, and be usable the way the transport uses
  * them, in every supported n8n version. Checked against the real n8n-nodes-base of the cached n8n installs
- * (~/.cache/infobip-n8n/n8n-<version>, created by `npm run test:e2e`); skipped when a version is not installed,
- * except with INFOBIP_REQUIRE_N8N=1 (.ci/run).
+ * (test/support/n8nInstalls.ts).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import type { ICredentialType } from 'n8n-workflow';
 
-import { InfobipContextCard } from '../../nodes/InfobipContextCard/InfobipContextCard.node';
-import { GENERIC_CREDENTIALS, OAUTH2_SECRETS, PREDEFINED_CREDENTIALS } from '../../nodes/InfobipContextCard/descriptions/credentials';
+import { InfobipContextCard } from '../../../../nodes/InfobipContextCard/InfobipContextCard.node';
+import { GENERIC_CREDENTIALS, OAUTH2_SECRETS, PREDEFINED_CREDENTIALS } from '../../../../nodes/InfobipContextCard/descriptions/credentials';
+import { itWithN8n, n8nModules, N8N_VERSIONS } from '../../../support/n8nInstalls';
 
-const cache = process.env.INFOBIP_N8N_CACHE || path.join(os.homedir(), '.cache/infobip-n8n');
-const versions = ['2.40.7', '1.123.81'];
 
 function loader(version: string) {
-	const dir = path.join(cache, `n8n-${version}`, 'node_modules/n8n-nodes-base/dist/credentials');
+	const dir = path.join(n8nModules(version), 'n8n-nodes-base/dist/credentials');
 	if (!fs.existsSync(dir)) return undefined;
 	const files = new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.credentials.js')).map((f) => [f.replace('.credentials.js', '').toLowerCase(), f]));
 	return (name: string): ICredentialType | undefined => {
@@ -47,11 +44,11 @@ it('the node lists exactly the generic and predefined types, each shown only for
 	}
 });
 
-describe.each(versions)('n8n %s', (version) => {
+describe.each(N8N_VERSIONS)('n8n %s', (version) => {
 	const load = loader(version);
 	// skipped without the install (npm test needs none); .ci/run re-runs this file with INFOBIP_REQUIRE_N8N=1 once
 	// n8n is installed, so there a missing install fails instead
-	const maybe = load || process.env.INFOBIP_REQUIRE_N8N === '1' ? it : it.skip;
+	const maybe = itWithN8n(!!load);
 
 	maybe('every predefined type exists and has authenticate, or extends oAuth2Api; secrets cover its password fields', () => {
 		for (const spec of PREDEFINED_CREDENTIALS) {

@@ -5,18 +5,19 @@
  * types, credentials by name, no core node left whose version could be missing in n8n 1.123.81 or 2.40.7).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
-import type { IDataObject, INode, INodeType } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
-import { InfobipContextCard } from '../../nodes/InfobipContextCard/InfobipContextCard.node';
-import { InfobipContextCardTrigger } from '../../nodes/InfobipContextCardTrigger/InfobipContextCardTrigger.node';
-import { createExecuteContext } from '../helpers/n8nContext';
-import { serveTrigger, type ServedTrigger } from '../helpers/webhookContext';
-import { JIRA_ISSUE, startTestServer, type TestServer } from './server';
+import { InfobipContextCard } from '../../../nodes/InfobipContextCard/InfobipContextCard.node';
+import { InfobipContextCardTrigger } from '../../../nodes/InfobipContextCardTrigger/InfobipContextCardTrigger.node';
+import { createExecuteContext } from '../../helpers/n8nContext';
+import { serveTrigger, type ServedTrigger } from '../../helpers/webhookContext';
+import { JIRA_ISSUE, startTestServer, type TestServer } from '../../support/cardWebhookServer';
+import { servedCardTrigger } from '../../support/cardTriggerServed';
+import { itWithN8n, n8nModules, N8N_VERSIONS } from '../../support/n8nInstalls';
 
-const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/context-card-jira.json'), 'utf8')) as {
+const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../examples/context-card-jira.json'), 'utf8')) as {
 	nodes: INode[];
 	connections: IDataObject;
 };
@@ -30,16 +31,9 @@ let server: TestServer;
 let trigger: ServedTrigger;
 beforeAll(async () => {
 	server = await startTestServer();
-	// the example's trigger with its own parameters; the harness models n8n's onReceived answer only, so the
-	// accepted request's answer here is a stand-in (the card answer is checked in real n8n: scripts/e2e/scenarios/card.js)
-	const type = new InfobipContextCardTrigger();
-	const hook = type.description.webhooks![0];
-	const node: INodeType = {
-		description: { ...type.description, webhooks: [{ ...hook, httpMethod: String(triggerNode.parameters.httpMethod) as 'GET', responseMode: 'onReceived', responseData: 'noData' }] },
-		webhook: type.webhook,
-	};
+	// the example's trigger with its own parameters; the accepted request's answer is the harness's stand-in
 	trigger = await serveTrigger({
-		node,
+		node: servedCardTrigger(String(triggerNode.parameters.httpMethod)),
 		parameters: triggerNode.parameters as IDataObject,
 		credentials: { infobipCardWebhookApi: { headerName: 'Authorization', headerValue: CARD_SECRET } },
 		nodeName: triggerNode.name,
@@ -146,11 +140,9 @@ describe('the workflow file', () => {
 		for (const n of workflow.nodes) expect([declared[n.type]].flat()).toContain(n.typeVersion);
 	});
 
-	const cache = process.env.INFOBIP_N8N_CACHE || path.join(os.homedir(), '.cache/infobip-n8n');
-	for (const version of ['2.40.7', '1.123.81']) {
-		const modules = path.join(cache, `n8n-${version}`, 'node_modules');
-		// skipped without the install, except with INFOBIP_REQUIRE_N8N=1 (.ci/run, after the install)
-		const maybe = fs.existsSync(path.join(modules, 'n8n-nodes-base')) || process.env.INFOBIP_REQUIRE_N8N === '1' ? it : it.skip;
+	for (const version of N8N_VERSIONS) {
+		const modules = n8nModules(version);
+		const maybe = itWithN8n(fs.existsSync(path.join(modules, 'n8n-nodes-base')));
 		/* eslint-disable @typescript-eslint/no-require-imports */
 		maybe(`n8n ${version}'s expression engine resolves the trigger's webhook: the example's method, the "html" field as text/html, the raw body`, () => {
 			const n8nWorkflow = require(path.join(modules, 'n8n-workflow')) as typeof import('n8n-workflow');

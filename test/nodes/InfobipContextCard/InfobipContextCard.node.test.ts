@@ -3,10 +3,10 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
-import { InfobipContextCard } from '../../nodes/InfobipContextCard/InfobipContextCard.node';
-import { CACHE_STATIC_KEY } from '../../nodes/InfobipContextCard/actions/fetchCard';
-import { createExecuteContext, type FakeContext, type FakeContextOptions } from '../helpers/n8nContext';
-import { startTestServer, type TestServer } from './server';
+import { InfobipContextCard } from '../../../nodes/InfobipContextCard/InfobipContextCard.node';
+import { CACHE_STATIC_KEY } from '../../../nodes/InfobipContextCard/actions/fetchCard';
+import { createExecuteContext, type FakeContext, type FakeContextOptions } from '../../helpers/n8nContext';
+import { startTestServer, type TestServer } from '../../support/cardWebhookServer';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -275,13 +275,29 @@ describe('preview mode', () => {
 		expect(html(item)).toBe('1 []');
 		expect(item.json.request).toMatchObject({ url: null, status: 200 });
 		expect(server.requests).toHaveLength(0);
+		// one parameter for both modes, not required (n8n would refuse a Preview without it); Fetch checks it itself
 		const urls = new InfobipContextCard().description.properties.filter((p) => p.name === 'url');
-		expect(urls.map((p) => [p.displayOptions?.show?.mode, p.required ?? false])).toEqual([
-			[['fetch'], true],
-			[['preview'], false],
-		]);
+		expect(urls.map((p) => [p.displayOptions, p.required ?? false])).toEqual([[undefined, false]]);
+		expect(urls[0].description).toMatch(/^Required in Fetch\. Optional in Preview/);
 		const { error } = await runError({ mode: 'fetch', url: '   ' });
 		expect(error.message).toMatch(/Webhook URL is empty/);
+	});
+
+	it('does not render Fetch\'s headers and body (it does not show them): stale ones from Fetch cannot fail a preview', async () => {
+		const { item } = await run({
+			mode: 'preview',
+			method: 'POST',
+			sampleResponse: '{}',
+			portalData: '{}',
+			sendHeaders: true,
+			headers: { header: [{ name: 'X Bad Name', value: '{{ nope }}' }] },
+			sendBody: true,
+			bodyContentType: 'json',
+			body: '{ not json {{ conversation.nope }}',
+			cardTemplate: '{{ request.method }} ok',
+		});
+		expect(html(item)).toBe('POST ok');
+		expect(server.requests).toHaveLength(0);
 	});
 
 	it('invalid sample JSON is a clear error', async () => {
