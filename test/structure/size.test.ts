@@ -27,8 +27,6 @@ const files = ['nodes', 'credentials', 'emulator'].flatMap((d) => sources(join(R
  */
 const NOT_YET_SPLIT = [
 	'nodes/InfobipConversations/actions/conversation/sweepIdle.operation.ts',
-	'nodes/InfobipContextCard/actions/fetchCard.ts',
-	'nodes/InfobipContextCard/descriptions/index.ts',
 ];
 const waiting = (entry: string) => NOT_YET_SPLIT.some((f) => entry.startsWith(`${f}:`));
 
