@@ -442,3 +442,26 @@ export class TestN8n {
 		this.servers.clear();
 	}
 }
+
+let nodeIds = 0;
+/** A node of a test workflow: this package's when `type` has no package, with the Infobip credential selected. */
+export function node(name: string, type: string, parameters: IDataObject = {}, extra: Partial<INode> = {}): INode {
+	const ours = !type.includes('.');
+	return {
+		id: `node-${++nodeIds}`,
+		name,
+		type: ours ? `${PACKAGE}.${type}` : type,
+		typeVersion: 1,
+		position: [nodeIds * 200, 0],
+		parameters: parameters as INode['parameters'],
+		...(ours && type === 'infobipConversations' ? { credentials: { infobipConversationsApi: { id: null, name: 'Infobip Conversations account' } } } : {}),
+		...extra,
+	};
+}
+
+/** A workflow whose nodes run one after the other (main output 0 → next node). */
+export function chain(...nodes: INode[]): WorkflowJson {
+	const connections: IWorkflowBase['connections'] = {};
+	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main' as never, index: 0 }]] };
+	return { nodes, connections };
+}
