@@ -1,7 +1,3 @@
-// n8n loads the nodes and credentials listed in package.json's "n8n" section from dist/.
-// This entry point exposes the local Conversations emulator for programmatic use.
-module.exports = {
-	get emulator() {
-		return require('./dist/emulator');
-	},
-};
+// n8n loads the nodes and credentials listed in package.json's "n8n" section from dist/; nothing else is exported.
+// (The local Conversations emulator lives in the repository: require('./dist/emulator') in a clone.)
+module.exports = {};

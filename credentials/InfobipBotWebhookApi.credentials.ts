@@ -3,11 +3,11 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class InfobipBotWebhookApi implements ICredentialType {
 	name = 'infobipBotWebhookApi';
 
-	displayName = 'Infobip Bot Webhook';
+	displayName = 'Infobip Bot Webhook API';
 
 	documentationUrl = 'https://www.infobip.com/docs/conversations/integrations/external-bots';
 
-	icon = 'file:infobip.svg' as const;
+	icon = { light: 'file:infobip.svg', dark: 'file:infobip.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

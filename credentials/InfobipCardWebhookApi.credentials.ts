@@ -3,11 +3,11 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class InfobipCardWebhookApi implements ICredentialType {
 	name = 'infobipCardWebhookApi';
 
-	displayName = 'Infobip Context Card Webhook';
+	displayName = 'Infobip Context Card Webhook API';
 
 	documentationUrl = 'https://www.infobip.com/docs/conversations/conversations-setup/integrations';
 
-	icon = 'file:infobip.svg' as const;
+	icon = { light: 'file:infobip.svg', dark: 'file:infobip.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

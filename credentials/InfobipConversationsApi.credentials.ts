@@ -34,7 +34,7 @@ export class InfobipConversationsApi implements ICredentialType {
 
 	documentationUrl = 'https://www.infobip.com/docs/essentials/api-essentials/api-authentication';
 
-	icon = 'file:infobip.svg' as const;
+	icon = { light: 'file:infobip.svg', dark: 'file:infobip.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

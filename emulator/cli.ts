@@ -65,7 +65,7 @@ async function main() {
 	console.log(`Infobip Conversations emulator listening on ${emu.url}`);
 	console.log(`  API key (credential "API Key"): ${emu.apiKey}`);
 	console.log(`  Bot agent id (x-agent-id):      ${emu.botAgentId}`);
-	console.log(`  Bot URL: ${f['bot-url'] ?? '(none: set with --bot-url or PUT /_emulator/config)'}`);
+	console.log(`  Bot URL: ${f['bot-url'] ?? `(none: set with --bot-url, PUT /_emulator/config or PUT /ccaas/1/bots/${emu.botAgentId})`}`);
 	console.log(`  Profile: ${emu.profile}${emu.profile === 'documented' ? ' (only what Infobip\'s public API pages promise)' : ''}`);
 	const stop = () => void emu.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);

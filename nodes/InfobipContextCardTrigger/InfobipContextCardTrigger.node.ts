@@ -1,17 +1,19 @@
-import type { ServerResponse } from 'node:http';
-
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
+	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEFAULT_HEADER_NAME, verifyHeader } from '../InfobipConversationsTrigger/helpers/auth';
-import { discardBody, readBody, type BodySource } from '../InfobipConversationsTrigger/helpers/body';
-import { sendJson } from '../InfobipConversationsTrigger/helpers/respond';
+import { discardBody, readBody } from '../shared/webhook/body';
+import { headerCredentialTest } from '../shared/webhook/credentialTest';
+import { authenticateHeader } from '../shared/webhook/authenticate';
+import { CREDENTIAL_CACHE_TTL_MS } from '../shared/webhook/credentialCache';
+import type { InboundRequest, OutboundResponse } from '../shared/webhook/http';
+import { sendJson } from '../shared/webhook/respond';
 import { CARD_QUERY_STRING, conversationVariables, parseBody, parseQuery, visibleHeaders } from './helpers/request';
 
 /** A card request carries at most a few variables; a larger body is refused (413) without starting anything. */
@@ -29,7 +31,7 @@ export class InfobipContextCardTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Infobip Context Card Trigger',
 		name: 'infobipContextCardTrigger',
-		icon: 'file:contextCard.svg',
+		icon: { light: 'file:contextCard.svg', dark: 'file:contextCard.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Card request (" + ($parameter["httpMethod"] || "GET") + ")" }}',
@@ -37,12 +39,13 @@ export class InfobipContextCardTrigger implements INodeType {
 			'Starts the workflow when Infobip asks for a custom context card; the last node answers with the card',
 		defaults: { name: 'Infobip Context Card Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
 				name: 'infobipCardWebhookApi',
 				required: true,
 				displayOptions: { show: { authentication: ['cardWebhookHeader'] } },
+				testedBy: 'infobipCardWebhookHeader',
 			},
 		],
 		webhooks: [
@@ -142,9 +145,31 @@ export class InfobipContextCardTrigger implements INodeType {
 		],
 	};
 
+	methods = {
+		credentialTest: { infobipCardWebhookHeader: headerCredentialTest },
+	};
+
+	/**
+	 * Infobip's custom cards are set up in the portal only (no public API sets a card's Webhook URL), so there is
+	 * nothing to register: the URL counts as registered, and the node's notice tells what to paste in Infobip.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject() as unknown as BodySource & { originalUrl?: string };
-		const res = this.getResponseObject() as unknown as ServerResponse;
+		const req = this.getRequestObject() as unknown as InboundRequest;
+		const res = this.getResponseObject() as unknown as OutboundResponse;
 		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
 			discardBody(req, DISCARD_LIMIT_BYTES);
 			sendJson(res, status, body);
@@ -154,38 +179,15 @@ export class InfobipContextCardTrigger implements INodeType {
 		// 1. Authentication, before anything else: no execution starts, so nothing is fetched.
 		let secretHeader: string | undefined;
 		if (this.getNodeParameter('authentication', 'cardWebhookHeader') !== 'none') {
-			let credentials: ICredentialDataDecryptedObject | undefined;
-			try {
-				credentials = await this.getCredentials<ICredentialDataDecryptedObject>('infobipCardWebhookApi');
-			} catch (error) {
-				// A credential is selected but could not be loaded (e.g. n8n's database is unreachable): temporary.
-				if (this.getNode().credentials?.infobipCardWebhookApi) {
-					this.logger.error(
-						`Infobip Context Card Trigger: could not load the Infobip Context Card Webhook credential (${(error as Error).message}); card request refused (503)`,
-					);
-					return answer(503, {
-						error: 'credential_unavailable',
-						message: 'The trigger could not load its Infobip Context Card Webhook credential right now; please retry',
-					});
-				}
-				credentials = undefined;
-			}
-			const expected = typeof credentials?.headerValue === 'string' ? credentials.headerValue : '';
-			const headerName = String(credentials?.headerName || DEFAULT_HEADER_NAME).trim();
-			if (!expected) {
-				this.logger.error(
-					'Infobip Context Card Trigger: no Infobip Context Card Webhook credential with an Expected Value is set; card request refused (500)',
-				);
-				return answer(500, {
-					error: 'not_configured',
-					message: 'The trigger has no Infobip Context Card Webhook credential with an Expected Value; no card was made',
-				});
-			}
-			if (!verifyHeader(req.headers, headerName, expected)) {
-				this.logger.debug(`Infobip Context Card Trigger: request without the expected ${headerName} header refused (401)`);
-				return answer(401, { error: 'unauthorized', message: `Missing or wrong ${headerName} header` });
-			}
-			secretHeader = headerName;
+			const auth = await authenticateHeader(this, req.headers, {
+				credentialType: 'infobipCardWebhookApi',
+				nodeLabel: 'Infobip Context Card Trigger',
+				credentialLabel: 'Infobip Context Card Webhook',
+				refused: 'no card was made',
+				cacheMs: CREDENTIAL_CACHE_TTL_MS,
+			});
+			if (!auth.ok) return answer(auth.status, auth.body);
+			secretHeader = auth.headerName;
 		}
 
 		// 2. The body, if any (a POST/PUT/PATCH card may send the variables there too).
@@ -203,7 +205,7 @@ export class InfobipContextCardTrigger implements INodeType {
 				body = read.value ?? {};
 				break;
 			default: {
-				const parsed = parseBody(read.bytes, req.headers['content-type']);
+				const parsed = parseBody(read.bytes, [req.headers['content-type']].flat()[0]);
 				if (parsed.kind === 'value') body = parsed.value;
 				else if (parsed.kind === 'text') body = parsed.text;
 			}

@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import * as conversation from './actions/conversation';
@@ -10,15 +11,15 @@ export class InfobipConversations implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Infobip Conversations',
 		name: 'infobipConversations',
-		icon: 'file:infobip.svg',
+		icon: { light: 'file:infobip.svg', dark: 'file:infobip.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Reply as an external bot, route or assign conversations and set metadata in Infobip Conversations',
 		defaults: { name: 'Infobip Conversations' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'infobipConversationsApi', required: true }],
 		properties: [
 			{
@@ -46,7 +47,7 @@ export class InfobipConversations implements INodeType {
 					concurrencyOption('How many items are processed at once. Items for the same conversation always run in order.'),
 					maxRequestsPerSecondOption(
 						'this node makes per second in one execution',
-						'. 0: no limit (a 429 is still retried, honouring Retry-After).',
+						'. 0: no limit (a 429 is still retried, honouring Retry-After)',
 					),
 				],
 			},

@@ -1,3 +1,5 @@
+import { attempt } from './attempt';
+
 /**
  * Normalises the account's personal Infobip base URL as users paste it:
  * `xyz.api.infobip.com`, `https://xyz.api.infobip.com/`, `http://127.0.0.1:4010` (the local emulator).
@@ -10,12 +12,9 @@ export function normalizeBaseUrl(input: unknown): string {
 	}
 	let value = input.trim();
 	if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) value = `https://${value}`;
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
-		throw new Error(`The Infobip base URL "${input}" is not a valid URL. Use the form xyz.api.infobip.com.`);
-	}
+	const parsed = attempt(() => new URL(value));
+	if (!parsed.ok) throw new Error(`The Infobip base URL "${input}" is not a valid URL. Use the form xyz.api.infobip.com.`);
+	const url = parsed.value;
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new Error(`The Infobip base URL must use https (or http for a local emulator), not "${url.protocol}".`);
 	}

@@ -10,7 +10,7 @@
  * Prints one PASS/FAIL line per check and exits non-zero on any failure. It never skips: if n8n cannot be
  * installed or started, that is a failure.
  *
- * Env: N8N_E2E_VERSIONS="2.40.7 1.123.81", N8N_E2E_SCENARIOS="examples bot documented ai card sweep browser", N8N_E2E_VERBOSE=1.
+ * Env: N8N_E2E_VERSIONS="2.40.7 1.123.81", N8N_E2E_SCENARIOS="examples bot documented registration ai card sweep browser", N8N_E2E_VERBOSE=1.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,11 +20,11 @@ const { startJiraLike } = require('../lib/jira-like');
 const { startEmulator } = require('../../dist/emulator');
 
 const versions = (process.env.N8N_E2E_VERSIONS || SUPPORTED_VERSIONS.join(' ')).split(/\s+/).filter(Boolean);
-const wanted = (process.env.N8N_E2E_SCENARIOS || 'examples bot documented ai card sweep browser').split(/\s+/).filter(Boolean);
+const wanted = (process.env.N8N_E2E_SCENARIOS || 'examples bot documented registration ai card sweep browser').split(/\s+/).filter(Boolean);
 const verbose = process.env.N8N_E2E_VERBOSE === '1';
 
 /** Scenario modules in the order they run; each has prepare(ctx) (n8n stopped) and run(ctx, prepared) (n8n up). */
-const ALL = ['examples', 'sweep', 'bot', 'documented', 'ai', 'card', 'browser'];
+const ALL = ['examples', 'sweep', 'bot', 'documented', 'registration', 'ai', 'card', 'browser'];
 const BOT_SECRET = 'Bearer e2e-bot-secret-5f1c9a';
 
 async function runVersion(version, tgz, report) {

@@ -6,13 +6,20 @@
  *
  * n8n and the Node.js 24 it needs come from the npm registry into a cache outside the clone
  * (`~/.cache/infobip-n8n`, or $INFOBIP_N8N_CACHE), keyed by version (scripts/e2e/install-n8n.sh).
+ *
+ * Every n8n process is started with scripts/lib/process.js (ready on its log line and /healthz/readiness, never
+ * outliving the harness) on free ports: main (N8N_PORT, task broker), workers (task broker, health check), webhook
+ * processes (N8N_PORT, and a task broker and health-check port should a version open them) and each CLI run (its
+ * task broker) — so several harnesses, or a user's own n8n, can run on one machine at once.
  */
-const { execFile, execFileSync, spawn } = require('node:child_process');
+const { execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { promisify } = require('node:util');
+
+const { startProcess } = require('./process');
 
 const ROOT = path.resolve(__dirname, '../..');
 const CACHE = process.env.INFOBIP_N8N_CACHE || path.join(os.homedir(), '.cache/infobip-n8n');
@@ -49,13 +56,19 @@ function packPackage(destination = fs.mkdtempSync(path.join(os.tmpdir(), 'infobi
 	return path.join(destination, String(name));
 }
 
-/** A fresh n8n user folder with the packed package installed into .n8n/nodes. */
+/**
+ * The flags of the README's manual install command (the ones n8n's own community-package installer uses, plus
+ * --legacy-peer-deps so npm does not install the peer n8n-workflow next to the package). A unit test checks that the
+ * README gives exactly this command, and createUserFolder installs with it.
+ */
+const INSTALL_FLAGS = ['--legacy-peer-deps', '--ignore-scripts=true', '--install-strategy=shallow', '--bin-links=false', '--package-lock=false', '--audit=false', '--fund=false'];
+
+/** A fresh n8n user folder with the packed package installed into .n8n/nodes with the README's command. */
 function createUserFolder(tgz, prefix = 'n8n-user-') {
 	const user = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 	const nodes = path.join(user, '.n8n/nodes');
 	fs.mkdirSync(nodes, { recursive: true });
-	fs.writeFileSync(path.join(nodes, 'package.json'), '{"name":"installed-nodes","private":true}');
-	execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz], {
+	execFileSync('npm', ['install', tgz, ...INSTALL_FLAGS, '--loglevel=error'], {
 		cwd: nodes,
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
@@ -75,24 +88,6 @@ async function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** n8n processes started here never outlive this process (a crash or Ctrl-C of a test must not leave them). */
-const children = new Set();
-process.once('exit', () => {
-	for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** SIGTERM, then SIGKILL after 20 s. */
-async function stopChild(child) {
-	if (!child || child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise((resolve) => child.once('exit', resolve));
-	child.kill('SIGTERM');
-	const done = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
-	if (!done) {
-		child.kill('SIGKILL');
-		await exited;
-	}
-}
-
 class N8nInstance {
 	/**
 	 * @param {ReturnType<typeof ensureN8n>} install
@@ -108,10 +103,14 @@ class N8nInstance {
 		this.log = options.log ?? (() => {});
 		/** @type {import('node:child_process').ChildProcess | undefined} */
 		this.child = undefined;
+		/** @type {import('./process').StartedProcess | undefined} */
+		this.main = undefined;
 		/** @type {string[]} */
 		this.output = [];
-		/** @type {Array<{ index: number, child: import('node:child_process').ChildProcess, output: string[] }>} */
+		/** @type {Array<{ index: number, child: import('node:child_process').ChildProcess, output: string[], stop: () => Promise<void> }>} */
 		this.workers = [];
+		/** @type {Array<{ index: number, port: number, url: string, child: import('node:child_process').ChildProcess, output: string[], stop: () => Promise<void> }>} */
+		this.webhookProcesses = [];
 	}
 
 	get url() {
@@ -200,46 +199,23 @@ class N8nInstance {
 	async start({ timeoutMs = 180_000 } = {}) {
 		if (!this.port) this.port = await freePort();
 		if (!this.brokerPort) this.brokerPort = await freePort();
-		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
+		this.main = await startProcess({
+			name: `n8n ${this.install.version}`,
+			cmd: this.install.nodeBin,
+			args: [this.install.n8nBin, 'start'],
 			env: this.env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: false,
+			readyWhen: [/Editor is now accessible via/, `${this.url}/healthz/readiness`],
+			timeoutMs,
+			pollMs: 500,
+			output: this.output,
+			log: this.log,
 		});
-		this.child = child;
-		children.add(child);
-		child.once('exit', () => children.delete(child));
-		const onData = (/** @type {Buffer} */ chunk) => {
-			for (const line of chunk.toString('utf8').split('\n')) {
-				if (!line.trim()) continue;
-				this.output.push(line);
-				if (this.output.length > 5000) this.output.splice(0, 1000);
-				this.log(line);
-			}
-		};
-		child.stdout?.on('data', onData);
-		child.stderr?.on('data', onData);
-		const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			const code = await Promise.race([exited, sleep(500).then(() => 'running')]);
-			if (code !== 'running') {
-				throw new Error(`n8n ${this.install.version} exited with code ${code} while starting:\n${this.output.slice(-20).join('\n')}`);
-			}
-			if (this.output.some((l) => /Editor is now accessible via/.test(l))) {
-				try {
-					const res = await fetch(`${this.url}/healthz/readiness`);
-					if (res.ok) return;
-				} catch {
-					// not yet listening
-				}
-			}
-		}
-		throw new Error(`n8n ${this.install.version} did not start within ${timeoutMs / 1000} s:\n${this.output.slice(-20).join('\n')}`);
+		this.child = this.main.child;
 	}
 
 	async stop() {
-		await Promise.all(this.workers.map((w) => stopChild(w.child)));
-		await stopChild(this.child);
+		await Promise.all([...this.workers, ...this.webhookProcesses].map((p) => p.stop()));
+		await this.main?.stop();
 	}
 
 	/** n8n's database: 'postgresdb' when started with DB_TYPE=postgresdb in `options.env`, else 'sqlite'. */
@@ -338,33 +314,51 @@ class N8nInstance {
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
 		};
-		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'worker', `--concurrency=${concurrency}`], {
+		const started = await startProcess({
+			name: `n8n worker ${index}`,
+			cmd: this.install.nodeBin,
+			args: [this.install.n8nBin, 'worker', `--concurrency=${concurrency}`],
 			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
+			readyWhen: /n8n worker is now ready/,
+			timeoutMs,
+			maxLines: 50_000,
+			log: (line) => this.log(`[worker ${index}] ${line}`),
 		});
-		/** @type {{ index: number, child: import('node:child_process').ChildProcess, output: string[] }} */
-		const worker = { index, child, output: [] };
+		const worker = { index, child: started.child, output: started.output, stop: () => started.stop() };
 		this.workers.push(worker);
-		children.add(child);
-		child.once('exit', () => children.delete(child));
-		const onData = (/** @type {Buffer} */ chunk) => {
-			for (const line of chunk.toString('utf8').split('\n')) {
-				if (!line.trim()) continue;
-				worker.output.push(line);
-				if (worker.output.length > 50_000) worker.output.splice(0, 10_000);
-				this.log(`[worker ${index}] ${line}`);
-			}
+		return worker;
+	}
+
+	/**
+	 * Starts an `n8n webhook` process (queue mode, like startWorker): it serves the production webhook URLs on a port
+	 * of its own (`webhook.url`) and hands the executions to the workers through Redis. Its task-broker and health
+	 * ports are free ports too (n8n 2.40.7 and 1.123.81 open neither in a webhook process, but a later version may).
+	 * With `N8N_DISABLE_PRODUCTION_MAIN_PROCESS=true` in the instance's env, main leaves production webhooks to
+	 * these processes. Resolves when it answers /healthz/readiness. Stopped by stop().
+	 */
+	async startWebhookProcess({ timeoutMs = 180_000 } = {}) {
+		const index = this.webhookProcesses.length + 1;
+		const port = await freePort();
+		const env = {
+			...this.env,
+			N8N_PORT: String(port),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
 		};
-		child.stdout?.on('data', onData);
-		child.stderr?.on('data', onData);
-		const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			const code = await Promise.race([exited, sleep(250).then(() => 'running')]);
-			if (code !== 'running') throw new Error(`n8n worker ${index} exited with code ${code} while starting:\n${worker.output.slice(-20).join('\n')}`);
-			if (worker.output.some((l) => /n8n worker is now ready/.test(l))) return worker;
-		}
-		throw new Error(`n8n worker ${index} did not start within ${timeoutMs / 1000} s:\n${worker.output.slice(-20).join('\n')}`);
+		const url = `http://127.0.0.1:${port}`;
+		const started = await startProcess({
+			name: `n8n webhook process ${index}`,
+			cmd: this.install.nodeBin,
+			args: [this.install.n8nBin, 'webhook'],
+			env,
+			readyWhen: [/Webhook listener waiting for requests/, `${url}/healthz/readiness`],
+			timeoutMs,
+			maxLines: 50_000,
+			log: (line) => this.log(`[webhook ${index}] ${line}`),
+		});
+		const webhook = { index, port, url, child: started.child, output: started.output, stop: () => started.stop() };
+		this.webhookProcesses.push(webhook);
+		return webhook;
 	}
 
 	/** Waits until `predicate(rows)` holds for the workflow's executions (all finished), or throws. */
@@ -416,6 +410,7 @@ module.exports = {
 	ensureN8n,
 	packPackage,
 	createUserFolder,
+	INSTALL_FLAGS,
 	freePort,
 	sleep,
 	N8nInstance,

@@ -214,6 +214,11 @@ async function count({ emu, n8n, workflowId, conversations, handoffs, rows }) {
 		faultsInjected: { ...emu.state.faultsInjected },
 		examples: {
 			duplicatedExecutions: [...perMessage.entries()].filter(([, e]) => e.length > 1).slice(0, 5),
+			// a message no execution carries, with how each delivery of it was answered
+			withoutExecution: [...messageIds]
+				.filter((m) => !perMessage.has(m))
+				.slice(0, 5)
+				.map((m) => ({ messageId: m, deliveries: deliveries.filter((d) => d.messageId === m).map((d) => `${d.redelivery ? 'redelivery ' : ''}${d.status}`) })),
 		},
 	};
 }

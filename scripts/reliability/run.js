@@ -19,13 +19,18 @@
  *                   refuses callers without the card's Authorization header (401, no Jira call, no execution).
  *   5. queue      — the bot flow on n8n in queue mode (PostgreSQL + Redis from Debian packages, main + 2 workers):
  *                   a burst of 1,000 messages, zero lost, zero duplicated, both workers did work.
+ *   6. scale      — queue mode past one webhook process (./scale.js): main without production webhooks, 2 `n8n
+ *                   webhook` processes behind a round-robin load balancer (redeliveries to the other process), 2
+ *                   workers; 10,000 messages per deduplication store of the trigger: static data (recorded, the
+ *                   "before") and Redis (0 lost, 0 duplicated).
  *
  * Prints PASS/FAIL per check and one table of figures, writes test-results/reliability.json (+ n8n logs under
  * test-results/reliability-logs/), exits 1 if any check fails. Never skips: a part that cannot run is a failure.
  *
- * Env (defaults in brackets): RELIABILITY_VERSIONS [2.40.7], RELIABILITY_PARTS [abuse exactly-once cards queue],
+ * Env (defaults in brackets): RELIABILITY_VERSIONS [2.40.7], RELIABILITY_PARTS [abuse exactly-once cards queue scale],
  * RELIABILITY_BAD_REQUESTS [1200], RELIABILITY_PLAUSIBLE_PER_KIND [10], RELIABILITY_MESSAGES [10000], RELIABILITY_CUSTOMERS [300],
- * RELIABILITY_QUEUE_MESSAGES [1000], RELIABILITY_EXPRESSION_ENGINE [legacy; "default" = n8n's own default],
+ * RELIABILITY_QUEUE_MESSAGES [1000], RELIABILITY_SCALE_MESSAGES [10000], RELIABILITY_SCALE_CUSTOMERS [300],
+ * RELIABILITY_SCALE_STORES [staticData redis], RELIABILITY_EXPRESSION_ENGINE [legacy; "default" = n8n's own default],
  * RELIABILITY_DOUBLE_TEXT [0], RELIABILITY_VERBOSE=1.
  */
 const fs = require('node:fs');
@@ -33,7 +38,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 
-const { ROOT, ensureN8n, packPackage, createUserFolder, N8nInstance, loadExample, sleep } = require('../lib/n8n');
+const { ROOT, ensureN8n, packPackage, createUserFolder, N8nInstance, sleep } = require('../lib/n8n');
 const { startEmulator } = require('../../dist/emulator');
 const { driveCustomers, settle, count } = require('./bot-load');
 const { runAbuse, runPlausible } = require('./abuse');
@@ -41,12 +46,14 @@ const { startEchoServer, cardWorkflows, runCards, runRunaway, cardExample, runCa
 const { startJiraLike } = require('../lib/jira-like');
 const { startRedis, startPostgres } = require('./services');
 const { SecretScanner } = require('./secrets');
+const { BOT_WORKFLOW_ID, makeCredentials, botWorkflow, waitForTrigger, scanExecutions, fmt } = require('./common');
+const { scaleMode } = require('./scale');
 
 const env = process.env;
 const num = (name, fallback) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
 const CONFIG = {
 	versions: (env.RELIABILITY_VERSIONS || '2.40.7').split(/\s+/).filter(Boolean),
-	parts: (env.RELIABILITY_PARTS || 'abuse exactly-once cards queue').split(/\s+/).filter(Boolean),
+	parts: (env.RELIABILITY_PARTS || 'abuse exactly-once cards queue scale').split(/\s+/).filter(Boolean),
 	badRequests: num('RELIABILITY_BAD_REQUESTS', 1200),
 	plausiblePerKind: num('RELIABILITY_PLAUSIBLE_PER_KIND', 10),
 	messages: num('RELIABILITY_MESSAGES', 10_000),
@@ -54,6 +61,10 @@ const CONFIG = {
 	handoffRate: num('RELIABILITY_HANDOFF_RATE', 0.05),
 	doubleTextRate: num('RELIABILITY_DOUBLE_TEXT', 0),
 	queueMessages: num('RELIABILITY_QUEUE_MESSAGES', 1000),
+	scaleMessages: num('RELIABILITY_SCALE_MESSAGES', 10_000),
+	scaleCustomers: num('RELIABILITY_SCALE_CUSTOMERS', 300),
+	scaleStores: (env.RELIABILITY_SCALE_STORES || 'staticData redis').split(/\s+/).filter(Boolean),
+	scaleWebhookProcesses: 2,
 	workers: 2,
 	workerConcurrency: num('RELIABILITY_WORKER_CONCURRENCY', 10),
 	expressionEngine: env.RELIABILITY_EXPRESSION_ENGINE || 'legacy',
@@ -66,7 +77,6 @@ const VERBOSE = env.RELIABILITY_VERBOSE === '1';
 const RESULTS = path.join(ROOT, 'test-results');
 const LOGS = path.join(RESULTS, 'reliability-logs');
 
-const BOT_WORKFLOW_ID = 'relBotFlow00001';
 const CUSTOMER_NUMBER = '447860099299';
 
 /** @type {Array<{ version: string, part: string, name: string, ok: boolean, detail?: string }>} */
@@ -74,65 +84,22 @@ const checks = [];
 const figures = /** @type {Record<string, any>} */ ({});
 const log = (line) => console.log(`  ${line}`);
 
+/** A figure recorded as a result line, not a pass condition (e.g. the "before" of a fix). */
+const infos = [];
+function info(version, part, text) {
+	infos.push({ version, part, text });
+	console.log(`INFO  n8n ${version}  [${part}] ${text}`);
+}
+
 function check(version, part, name, ok, detail) {
 	checks.push({ version, part, name, ok: Boolean(ok), ...(ok ? {} : { detail: String(detail ?? '') }) });
 	console.log(`${ok ? 'PASS' : 'FAIL'}  n8n ${version}  [${part}] ${name}${!ok && detail !== undefined ? `\n      ${String(detail).split('\n').join('\n      ')}` : ''}`);
-}
-
-/** The credentials of a run: values unique per run, so the secret scan can look for them. */
-function makeCredentials(emuUrl, apiKey, botAgentId) {
-	const botSecret = `Bearer rel-bot-${randomBytes(12).toString('hex')}`;
-	const cardSecret = `card-${randomBytes(12).toString('hex')}`;
-	return {
-		botSecret,
-		cardSecret,
-		list: [
-			{ id: 'relInfobipCred1', name: 'Infobip Conversations account', type: 'infobipConversationsApi', data: { baseUrl: emuUrl, authScheme: 'apiKey', apiKey, defaultAgentId: botAgentId } },
-			{ id: 'relBotHookCred1', name: 'Infobip Bot Webhook account', type: 'infobipBotWebhookApi', data: { headerName: 'Authorization', headerValue: botSecret } },
-			{ id: 'relCardCred0001', name: 'Card endpoint token', type: 'httpHeaderAuth', data: { name: 'X-Card-Token', value: cardSecret } },
-		],
-	};
-}
-
-/** examples/external-bot.json with the run's credentials. */
-function botWorkflow(creds) {
-	const wf = loadExample('external-bot.json');
-	const [infobip, botHook] = creds.list;
-	for (const node of wf.nodes) {
-		if (node.credentials?.infobipConversationsApi) node.credentials.infobipConversationsApi = { id: infobip.id, name: infobip.name };
-		if (node.credentials?.infobipBotWebhookApi) node.credentials.infobipBotWebhookApi = { id: botHook.id, name: botHook.name };
-	}
-	const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-infobip-conversations.infobipConversationsTrigger');
-	return { workflow: { ...wf, id: BOT_WORKFLOW_ID }, webhookId: trigger.webhookId };
 }
 
 function engineEnv(install) {
 	if (CONFIG.expressionEngine === 'default' || install.major < 2) return {};
 	return { N8N_EXPRESSION_ENGINE: CONFIG.expressionEngine };
 }
-
-async function waitForTrigger(url) {
-	for (let i = 0; i < 240; i++) {
-		try {
-			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer readiness-probe' }, body: '{}' });
-			await res.text();
-			if (res.status === 401) return;
-		} catch {
-			// not listening yet
-		}
-		await sleep(250);
-	}
-	throw new Error(`the trigger never answered 401 at ${url}`);
-}
-
-/** Scans every stored execution of this n8n (all workflows) for the secrets. */
-async function scanExecutions(n8n, scanner, where) {
-	const rows = await n8n.executionData();
-	for (const r of rows) scanner.scan(where, r.data);
-	return rows.length;
-}
-
-const fmt = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
 
 /** Regular mode (sqlite): parts 1, 2 and 4 in one n8n, in that order. */
 async function regularMode(version, install, tgz, scanner, apiKey) {
@@ -328,6 +295,9 @@ async function queueMode(version, install, tgz, scanner, apiKey) {
 	f.queueModeSeconds = Math.round((Date.now() - started) / 1000);
 }
 
+/** Stored executions the secret scan read, over every part that ran. */
+const executionsScanned = (secrets) => (secrets.regularExecutionsScanned ?? 0) + (secrets.queueExecutionsScanned ?? 0) + (secrets.scaleExecutionsScanned ?? 0);
+
 function printTable(version) {
 	const f = figures[version] ?? {};
 	/** @type {Array<[string, string, string]>} */
@@ -368,8 +338,17 @@ function printTable(version) {
 		bot('5 queue mode', f.queue);
 		add('', 'executions per worker', f.queue.executionsPerWorker.join(' + '));
 	}
+	if (f.scale) {
+		for (const [store, x] of Object.entries(f.scale.stores ?? {})) {
+			bot(`6 scale, ${store} store`, x);
+			add('', 'executions per worker', x.executionsPerWorker.join(' + '));
+			add('', 'deliveries per webhook process', `${x.requestsPerWebhookProcess.join(' + ')} (${fmt(x.redeliveredOnAnotherProcess)} messages reached both)`);
+			add('', 'messages run more than once / never', `${fmt(x.messagesWithSeveralExecutions)} / ${fmt(x.messagesWithoutExecution)}`);
+		}
+		if (f.scale.startupSeconds !== undefined) add('', 'cluster start / whole part', `${f.scale.startupSeconds} s / ${f.scale.seconds ?? '?'} s`);
+	}
 	if (f.secrets) {
-		add('3 secrets', 'log lines / answers / executions scanned', `${fmt(f.secrets.logLines)} / ${fmt(f.secrets.answers)} / ${fmt((f.secrets.regularExecutionsScanned ?? 0) + (f.secrets.queueExecutionsScanned ?? 0))}`);
+		add('3 secrets', 'log lines / answers / executions scanned', `${fmt(f.secrets.logLines)} / ${fmt(f.secrets.answers)} / ${fmt(executionsScanned(f.secrets))}`);
 		add('', 'secret values found', fmt(f.secrets.leaks));
 	}
 	if (f.error) add('!', 'could not run', f.error.split('\n')[0]);
@@ -396,19 +375,22 @@ function printTable(version) {
 			f.expressionEngine = CONFIG.expressionEngine === 'default' || install.major < 2 ? 'n8n default' : CONFIG.expressionEngine;
 			if (['abuse', 'exactly-once', 'cards'].some((p) => CONFIG.parts.includes(p))) await regularMode(version, install, tgz, scanner, apiKey);
 			if (CONFIG.parts.includes('queue')) await queueMode(version, install, tgz, scanner, apiKey);
+			if (CONFIG.parts.includes('scale')) {
+				await scaleMode({ version, install, tgz, scanner, apiKey, config: CONFIG, check, info, log, figures, engineEnv: engineEnv(install), logFile: path.join(LOGS, `${version}-scale.log`), verbose: VERBOSE });
+			}
 		} catch (error) {
 			f.error = /** @type {Error} */ (error).stack ?? String(error);
 			check(version, 'run', 'set up and ran every part', false, f.error);
 		}
 		const logLines = Object.entries(scanner.scanned).filter(([w]) => / log/.test(w)).reduce((a, [, n]) => a + n, 0);
 		f.secrets = { ...(f.secrets ?? {}), logLines, answers: scanner.scanned['trigger answers'] ?? 0, leaks: scanner.leaks.length, where: scanner.leaks.slice(0, 10) };
-		check(version, 'secrets', `no credential value (API key, bot webhook secret, card credential, card webhook secret; plain, URL-encoded, base64) in ${fmt(logLines)} log lines, ${fmt(f.secrets.answers)} trigger answers or ${fmt((f.secrets.regularExecutionsScanned ?? 0) + (f.secrets.queueExecutionsScanned ?? 0))} stored executions`, scanner.clean && logLines > 0, scanner.leaks.slice(0, 5).map((l) => `${l.secret} in ${l.where}: …${l.excerpt}`).join('\n'));
+		check(version, 'secrets', `no credential value (API key, bot webhook secret, card credential, card webhook secret, Redis password; plain, URL-encoded, base64) in ${fmt(logLines)} log lines, ${fmt(f.secrets.answers)} trigger answers or ${fmt(executionsScanned(f.secrets))} stored executions`, scanner.clean && logLines > 0, scanner.leaks.slice(0, 5).map((l) => `${l.secret} in ${l.where}: …${l.excerpt}`).join('\n'));
 	}
 	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 	const failed = checks.filter((c) => !c.ok);
 	for (const version of CONFIG.versions) printTable(version);
 	const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), platform: `${os.type()} ${os.release()}`, node: process.version };
-	const report = { finishedAt: new Date().toISOString(), durationSeconds: Math.round((Date.now() - t0) / 1000), config: CONFIG, machine, figures, checks, passed: checks.length - failed.length, failed: failed.length };
+	const report = { infos, finishedAt: new Date().toISOString(), durationSeconds: Math.round((Date.now() - t0) / 1000), config: CONFIG, machine, figures, checks, passed: checks.length - failed.length, failed: failed.length };
 	fs.mkdirSync(RESULTS, { recursive: true });
 	fs.writeFileSync(path.join(RESULTS, 'reliability.json'), JSON.stringify(report, null, 2));
 	console.log(`\n${checks.length - failed.length} passed, ${failed.length} failed in ${report.durationSeconds} s — figures in test-results/reliability.json, n8n logs in test-results/reliability-logs/`);

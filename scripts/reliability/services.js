@@ -5,12 +5,13 @@
  * missing and the harness runs as root, it is installed with apt-get; otherwise the harness fails with the command
  * to run. PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user the package creates.
  */
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { freePort, sleep } = require('../lib/n8n');
+const { freePort } = require('../lib/n8n');
+const { startProcess } = require('../lib/process');
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -38,24 +39,12 @@ function aptInstall(packages, log) {
 	execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
 }
 
-/** @param {import('node:child_process').ChildProcess} child */
-async function stopProcess(child, signal = 'SIGTERM') {
-	if (!child || child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise((r) => child.once('exit', r));
-	child.kill(/** @type {NodeJS.Signals} */ (signal));
-	if (!(await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]))) {
-		child.kill('SIGKILL');
-		await exited;
-	}
-}
-
-const started = new Set();
-process.once('exit', () => {
-	for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** Starts a private redis-server; returns { port, version, stop }. */
-async function startRedis({ log = () => {} } = {}) {
+/**
+ * Starts a private redis-server; returns { port, version, password, stop }. With `password`, clients must AUTH
+ * (`requirepass`).
+ * @param {{ log?: (line: string) => void, password?: string }} [options]
+ */
+async function startRedis({ log = () => {}, password } = {}) {
 	let bin = which('redis-server');
 	if (!bin) {
 		aptInstall(['redis-server'], log);
@@ -65,23 +54,21 @@ async function startRedis({ log = () => {} } = {}) {
 	const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-redis-'));
 	const port = await freePort();
-	const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'], {
-		stdio: ['ignore', 'pipe', 'pipe'],
+	const redis = await startProcess({
+		name: 'redis-server',
+		cmd: bin,
+		args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes', ...(password ? ['--requirepass', password] : [])],
+		readyWhen: /Ready to accept connections/,
+		timeoutMs: 20_000,
+		pollMs: 100,
+		stopGraceMs: 10_000,
 	});
-	started.add(child);
-	let output = '';
-	child.stdout?.on('data', (c) => (output += c));
-	child.stderr?.on('data', (c) => (output += c));
-	const deadline = Date.now() + 20_000;
-	while (!/Ready to accept connections/.test(output)) {
-		if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start: ${output.slice(-500)}`);
-		await sleep(100);
-	}
 	return {
 		port,
 		version,
+		password,
 		stop: async () => {
-			await stopProcess(child);
+			await redis.stop();
 			fs.rmSync(dir, { recursive: true, force: true });
 		},
 	};
@@ -124,18 +111,17 @@ async function startPostgres({ log = () => {} } = {}) {
 	const port = await freePort();
 	const version = String(pg('postgres', ['--version'], { encoding: 'utf8' })).trim();
 	pg('initdb', ['-D', data, '-U', 'n8n', '-A', 'trust', '-E', 'UTF8', '--no-locale'], { stdio: ['ignore', 'ignore', 'pipe'] });
-	const child = runAs
-		? spawn('runuser', ['-u', runAs, '--', path.join(bin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'], { stdio: ['ignore', 'pipe', 'pipe'] })
-		: spawn(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'], { stdio: ['ignore', 'pipe', 'pipe'] });
-	started.add(child);
-	let output = '';
-	child.stdout?.on('data', (c) => (output += c));
-	child.stderr?.on('data', (c) => (output += c));
-	const deadline = Date.now() + 30_000;
-	while (!/ready to accept connections/.test(output)) {
-		if (child.exitCode !== null || Date.now() > deadline) throw new Error(`PostgreSQL did not start: ${output.slice(-800)}`);
-		await sleep(100);
-	}
+	const server = [path.join(bin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'];
+	const postgres = await startProcess({
+		name: 'PostgreSQL',
+		cmd: runAs ? 'runuser' : server[0],
+		args: runAs ? ['-u', runAs, '--', ...server] : server.slice(1),
+		readyWhen: /ready to accept connections/,
+		timeoutMs: 30_000,
+		pollMs: 100,
+		stopSignal: 'SIGINT',
+		stopGraceMs: 10_000,
+	});
 	pg('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n'], { stdio: ['ignore', 'ignore', 'pipe'] });
 	return {
 		port,
@@ -150,7 +136,7 @@ async function startPostgres({ log = () => {} } = {}) {
 			DB_POSTGRESDB_POOL_SIZE: process.env.RELIABILITY_PG_POOL_SIZE || '10',
 		},
 		stop: async () => {
-			await stopProcess(child, 'SIGINT');
+			await postgres.stop();
 			fs.rmSync(dir, { recursive: true, force: true });
 		},
 	};

@@ -149,7 +149,7 @@ describe('Infobip Context Card Trigger served like n8n does', () => {
 			expect(r.status).toBe(503);
 			expect(r.json).toEqual({
 				error: 'credential_unavailable',
-				message: 'The trigger could not load its Infobip Context Card Webhook credential right now; please retry',
+				message: 'The trigger could not load its Infobip Context Card Webhook credential right now; no card was made, please retry',
 			});
 			expect(t.executions).toHaveLength(0);
 			expect(t.logs.join('\n')).toMatch(/error: Infobip Context Card Trigger: could not load the Infobip Context Card Webhook credential \(SQLITE_BUSY/);
@@ -179,7 +179,7 @@ describe('Infobip Context Card Trigger served like n8n does', () => {
 			expect(warning).toMatchObject({ type: 'notice', displayOptions: { show: { authentication: ['none'] } } });
 			expect(warning.displayName).toMatch(/^Warning: without authentication anyone who learns this URL gets the card/);
 			expect(node.description.credentials).toEqual([
-				{ name: 'infobipCardWebhookApi', required: true, displayOptions: { show: { authentication: ['cardWebhookHeader'] } } },
+				{ name: 'infobipCardWebhookApi', required: true, displayOptions: { show: { authentication: ['cardWebhookHeader'] } }, testedBy: 'infobipCardWebhookHeader' },
 			]);
 		});
 	});
@@ -336,7 +336,7 @@ describe('the node description', () => {
 		const card = new InfobipCardWebhookApi();
 		const bot = new InfobipBotWebhookApi();
 		expect(card.name).toBe('infobipCardWebhookApi');
-		expect(card.displayName).toBe('Infobip Context Card Webhook');
+		expect(card.displayName).toBe('Infobip Context Card Webhook API');
 		const shape = (c: { properties: Array<{ name: string; type: string; default: unknown; typeOptions?: unknown; required?: boolean }> }) =>
 			c.properties.map(({ name, type, default: d, typeOptions, required }) => ({ name, type, d, typeOptions, required }));
 		expect(shape(card)).toEqual(shape(bot));

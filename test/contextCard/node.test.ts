@@ -501,7 +501,6 @@ describe('authentication', () => {
 		const spies = {
 			withAuth: jest.spyOn(ctx.helpers, 'httpRequestWithAuthentication'),
 			plain: jest.spyOn(ctx.helpers, 'httpRequest'),
-			oauth2: jest.spyOn(ctx.helpers, 'requestOAuth2'),
 		};
 		const [[item]] = await new InfobipContextCard().execute.call(ctx);
 		scan(ctx, item, [item]);
@@ -541,10 +540,23 @@ describe('authentication', () => {
 		expect(req.url).toBe(`/echo/conv-1?x=1&token=${SECRETS.customQs}`);
 	});
 
-	it('OAuth2 (generic) through requestOAuth2', async () => {
+	it('OAuth2 (generic) through httpRequestWithAuthentication with OAuth2 options, a non-2xx left to throw (token refresh on 401)', async () => {
 		const { req, spies } = await runAuth('genericCredentialType', { genericAuthType: 'oAuth2Api' });
 		expect(req.headers.authorization).toBe(`Bearer ${SECRETS.oauth}`);
-		expect(spies.oauth2).toHaveBeenCalledWith('oAuth2Api', expect.objectContaining({ useStream: true, simple: false, followRedirect: false }), { tokenType: 'Bearer' });
+		expect(spies.withAuth).toHaveBeenCalledWith(
+			'oAuth2Api',
+			expect.objectContaining({ encoding: 'stream', disableFollowRedirect: true, ignoreHttpStatusErrors: false }),
+			{ oauth2: { tokenType: 'Bearer' } },
+		);
+	});
+
+	it('OAuth2: an endpoint answering 503 (thrown by n8n\'s OAuth2 path) is a status failure like any other, shown in the fallback card', async () => {
+		const { item } = await runAuth('genericCredentialType', { genericAuthType: 'oAuth2Api' }, {
+			url: `${server.url}/status/503`,
+			fallbackTemplate: 'Unavailable: {{ error.status }} {{ error.code }}',
+		});
+		expect(item.json).toMatchObject({ fallback: true, request: { status: 503 } });
+		expect(html(item)).toBe('Unavailable: 503 HTTP_STATUS');
 	});
 
 	it('predefined Jira Software Cloud API credential through httpRequestWithAuthentication', async () => {
@@ -553,10 +565,10 @@ describe('authentication', () => {
 		expect(spies.withAuth).toHaveBeenCalledWith('jiraSoftwareCloudApi', expect.anything());
 	});
 
-	it('predefined HubSpot OAuth2 credential through requestOAuth2 with HubSpot\'s options', async () => {
+	it('predefined HubSpot OAuth2 credential through httpRequestWithAuthentication with HubSpot\'s OAuth2 options', async () => {
 		const { req, spies } = await runAuth('predefinedCredentialType', { nodeCredentialType: 'hubspotOAuth2Api' });
 		expect(req.headers.authorization).toBe(`Bearer ${SECRETS.hubspot}`);
-		expect(spies.oauth2).toHaveBeenCalledWith('hubspotOAuth2Api', expect.anything(), { tokenType: 'Bearer', includeCredentialsOnRefreshOnBody: true });
+		expect(spies.withAuth).toHaveBeenCalledWith('hubspotOAuth2Api', expect.anything(), { oauth2: { tokenType: 'Bearer', includeCredentialsOnRefreshOnBody: true } });
 	});
 
 	it('the cache key includes the credential: a second credential does not see the first one\'s cached response', async () => {

@@ -6,6 +6,7 @@
 import { request } from 'undici';
 
 import { startEmulator, type EmulatorProfile, type RunningEmulator } from '../../emulator';
+import { send as sendJson } from './support';
 
 interface Call {
 	method: string;
@@ -25,6 +26,7 @@ interface Endpoint {
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const message = { from: 'shop', to: 'cust', channel: 'WHATSAPP', contentType: 'TEXT', content: { text: 'hello' } };
+const bot = { displayName: 'Contract bot', destination: '447860099299', channel: 'WHATSAPP' };
 
 const endpoints: Endpoint[] = [
 	{
@@ -104,6 +106,18 @@ const endpoints: Endpoint[] = [
 		happy: () => ({ method: 'GET', path: '/ccaas/1/bots', expect: (b) => expect((b.bots as Array<{ id: string }>)[0].id).toBe('bot-1') }),
 		invalid: () => ({ method: 'GET', path: '/ccaas/1/bots?limit=1000' }),
 	},
+	{
+		name: 'GET /bots/{botId}',
+		happy: () => ({ method: 'GET', path: '/ccaas/1/bots/bot-1', expect: (b) => expect(b).toMatchObject({ id: 'bot-1', displayName: expect.any(String), channel: 'WHATSAPP', enabled: true }) }),
+		notFound: () => ({ method: 'GET', path: `/ccaas/1/bots/${UNKNOWN}` }),
+	},
+	{
+		// no webhookUrl: the bot stays without a Bot URL, as the other rows expect
+		name: 'PUT /bots/{botId}',
+		happy: () => ({ method: 'PUT', path: '/ccaas/1/bots/bot-1', body: bot, expect: (b) => expect(b).toEqual({ id: 'bot-1', ...bot, enabled: true, sessionTimeoutInSec: 86400, messagePersistencePolicy: 'PERSIST_ALL' }) }),
+		invalid: () => ({ method: 'PUT', path: '/ccaas/1/bots/bot-1', body: { ...bot, channel: undefined } }),
+		notFound: () => ({ method: 'PUT', path: `/ccaas/1/bots/${UNKNOWN}`, body: bot }),
+	},
 ];
 
 /** 'documented' profile: PATCH …/metadata is not on Infobip's public pages and is refused, whatever the body or id. */
@@ -119,15 +133,7 @@ const documentedPatchMetadata: Endpoint = {
 };
 const endpointsOf = (profile: EmulatorProfile) => (profile === 'full' ? endpoints : endpoints.map((e) => (e.name === documentedPatchMetadata.name ? documentedPatchMetadata : e)));
 
-async function send(emu: RunningEmulator, c: Call, auth: string | null = `App ${emu.apiKey}`) {
-	const res = await request(`${emu.url}${c.path}`, {
-		method: c.method as 'GET',
-		headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}), ...(c.headers ?? {}) },
-		body: c.body === undefined ? undefined : JSON.stringify(c.body),
-	});
-	const text = await res.body.text();
-	return { status: res.statusCode, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-}
+const send = (emu: RunningEmulator, c: Call, auth?: string | null) => sendJson(emu, c.method, c.path, c.body, auth, c.headers);
 
 /** Everything a failed request could corrupt. */
 function snapshot(emu: RunningEmulator) {

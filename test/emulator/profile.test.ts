@@ -3,39 +3,8 @@
  * pages promise: no PATCH …/metadata, a minimal message to the Bot URL). Chosen at start, through the control API
  * (PUT /_emulator/config {profile}) or setProfile(); shown in GET /_emulator/state.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
-
 import { DOCUMENTED_BOT_FIELDS, startEmulator, type EmulatorProfile, type RunningEmulator } from '../../emulator';
-
-async function send(emu: RunningEmulator, method: string, path: string, body?: unknown, auth: string | null = `App ${emu.apiKey}`) {
-	const res = await request(`${emu.url}${path}`, {
-		method: method as 'GET',
-		headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await res.body.text();
-	return { status: res.statusCode, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-}
-
-async function botServer() {
-	const received: Array<{ headers: IncomingMessage['headers']; raw: string }> = [];
-	const server: Server = createServer((req, res) => {
-		let raw = '';
-		req.on('data', (c) => (raw += c));
-		req.on('end', () => {
-			received.push({ headers: req.headers, raw });
-			res.end();
-		});
-	});
-	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bot`,
-		received,
-		close: () => new Promise<void>((r) => server.close(() => r())),
-	};
-}
+import { botServer, send, type BotServer } from './support';
 
 const snapshot = (emu: RunningEmulator) =>
 	JSON.stringify({ conversations: [...emu.state.conversations.values()], messages: [...emu.state.messages], metadata: [...emu.state.metadata] });
@@ -43,7 +12,7 @@ const METHOD_NOT_ALLOWED = { requestError: { serviceException: { messageId: 'MET
 
 describe('emulator profiles', () => {
 	let emu: RunningEmulator | undefined;
-	let bot: Awaited<ReturnType<typeof botServer>>;
+	let bot: BotServer;
 	beforeEach(async () => {
 		bot = await botServer();
 	});

@@ -246,13 +246,17 @@ export function createExecuteContext(options: FakeContextOptions): FakeContext {
 					throw error;
 				}
 			},
-			async httpRequestWithAuthentication(type: string, opts: IHttpRequestOptions) {
+			async httpRequestWithAuthentication(type: string, opts: IHttpRequestOptions, extra?: { oauth2?: { tokenType?: string; keepBearer?: boolean } }) {
 				// like n8n: the caller's abort signal is replaced by the execution's cancel signal
 				opts = { ...opts, abortSignal: options.cancelSignal };
 				let final: IHttpRequestOptions;
 				try {
 					const creds = await getCredentials(type);
-					if (type === 'infobipConversationsApi') {
+					if (extra?.oauth2 || /OAuth2Api$/.test(type)) {
+						// n8n's OAuth2 path: signs with the stored access token (token refresh is not modelled)
+						const token = String((creds.oauthTokenData as IDataObject | undefined)?.access_token ?? '');
+						final = { ...opts, headers: { ...(opts.headers ?? {}), Authorization: extra?.oauth2?.keepBearer === false ? token : `Bearer ${token}` } };
+					} else if (type === 'infobipConversationsApi') {
 						final = await infobipCred.authenticate(creds, opts);
 					} else if (options.authenticators?.[type]) {
 						final = await options.authenticators[type](creds, opts);

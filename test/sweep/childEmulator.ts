@@ -1,9 +1,9 @@
 /**
  * Starts the emulator in a CHILD process (so its state does not count in this process's heap):
- * emulator/index.ts is transpiled to a temporary folder and run with this repo's node_modules.
+ * emulator/*.ts is transpiled to a temporary folder and run with this repo's node_modules.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ts from 'typescript';
@@ -24,11 +24,14 @@ export interface ChildEmulator {
 export async function startChildEmulator(options: { sessionTimeoutSeconds?: number } = {}): Promise<ChildEmulator> {
 	const dir = mkdtempSync(join(tmpdir(), 'infobip-emulator-child-'));
 	mkdirSync(join(dir, 'emulator'));
-	const source = readFileSync(join(ROOT, 'emulator/index.ts'), 'utf8');
-	const js = ts.transpileModule(source, {
-		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-	}).outputText;
-	writeFileSync(join(dir, 'emulator/index.js'), js);
+	// every module of emulator/ (index.ts imports the others)
+	for (const file of readdirSync(join(ROOT, 'emulator')).filter((f) => f.endsWith('.ts'))) {
+		const source = readFileSync(join(ROOT, 'emulator', file), 'utf8');
+		const js = ts.transpileModule(source, {
+			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+		}).outputText;
+		writeFileSync(join(dir, 'emulator', file.replace(/\.ts$/, '.js')), js);
+	}
 	writeFileSync(
 		join(dir, 'child.js'),
 		`const { startEmulator } = require('./emulator/index.js');

@@ -3,7 +3,7 @@
  * entry is accepted without loading the credential (the most expensive step of a webhook call in n8n); anything
  * else loads it, so a rotated secret works at once.
  */
-import { checkHeaderCached, clearCredentialCache, type LoadedHeader } from '../../nodes/InfobipConversationsTrigger/helpers/credentialCache';
+import { checkHeaderCached, clearCredentialCache, type LoadedHeader } from '../../nodes/shared/webhook/credentialCache';
 import { InfobipConversationsTrigger } from '../../nodes/InfobipConversationsTrigger/InfobipConversationsTrigger.node';
 import { serveTrigger, type ServedTrigger } from '../helpers/webhookContext';
 import { inbound } from './fixtures';

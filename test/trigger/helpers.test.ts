@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 
-import { headerValue, verifyHeader } from '../../nodes/InfobipConversationsTrigger/helpers/auth';
-import { parseJson, readBody, type BodySource } from '../../nodes/InfobipConversationsTrigger/helpers/body';
+import { headerValue, verifyHeader } from '../../nodes/shared/webhook/headerAuth';
+import { parseJson, readBody } from '../../nodes/shared/webhook/body';
+import type { InboundRequest as BodySource } from '../../nodes/shared/webhook/http';
 import { KEY_LENGTH, STORE_VERSION, checkAndRecord, messageKey, readEntries } from '../../nodes/InfobipConversationsTrigger/helpers/dedupe';
 import { DEFAULTS, buildItem, ignoreReason, normalizeDestination, resolveSettings, splitList } from '../../nodes/InfobipConversationsTrigger/helpers/item';
 import { normalizeMessage, type NormalizedMessage } from '../../nodes/InfobipConversationsTrigger/helpers/inbound';

@@ -32,7 +32,7 @@ describeWithRedis('Deduplication Store: Redis', () => {
 	});
 	const credentials = (over: IDataObject = {}) => ({
 		infobipBotWebhookApi: { headerName: 'Authorization', headerValue: SECRET },
-		redis: { host: '127.0.0.1', port: redis.port, database: 0, password: '', user: '', ssl: false, ...over },
+		infobipDedupeRedisApi: { host: '127.0.0.1', port: redis.port, database: 0, password: '', user: '', ssl: false, ...over },
 	});
 	/** one "n8n webhook process": its own static data (database row), the same workflow and node, shared Redis */
 	const process = async (db = new WorkflowDatabase(workflowId), over: IDataObject = {}) => {
@@ -68,6 +68,15 @@ describeWithRedis('Deduplication Store: Redis', () => {
 		expect(answers.filter((r) => r.json.status === 'accepted')).toHaveLength(1);
 		expect(answers.filter((r) => r.json.status === 'duplicate')).toHaveLength(39);
 		expect(a.executions.length + b.executions.length).toBe(1);
+	});
+
+	it('messages that arrive while the first connection is still opening wait for it (none falls back to the static data)', async () => {
+		const t = await process(new WorkflowDatabase(workflowId), { database: 3 });
+		const tag = Date.now();
+		const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post(t.url, JSON.stringify(inbound({ id: `first-${tag}-${i}` })), AUTH)));
+		expect(answers.every((r) => r.json.status === 'accepted')).toBe(true);
+		expect(t.logs.filter((l) => /Redis deduplication store is not available/.test(l))).toEqual([]);
+		expect(t.db.saves).toBe(0);
 	});
 
 	it('an envelope is deduplicated per message across processes', async () => {

@@ -69,8 +69,9 @@ describe('Infobip Conversations Trigger served like n8n does', () => {
 			expect(warning).toMatchObject({ type: 'notice', displayOptions: { show: { authentication: ['none'] } } });
 			expect(warning.displayName).toMatch(/^Warning: without authentication anyone/);
 			expect(node.description.credentials).toEqual([
-				{ name: 'infobipBotWebhookApi', required: true, displayOptions: { show: { authentication: ['botWebhookHeader'] } } },
-				{ name: 'redis', required: true, displayOptions: { show: { deduplicationStore: ['redis'] } } },
+				{ name: 'infobipBotWebhookApi', required: true, displayOptions: { show: { authentication: ['botWebhookHeader'] } }, testedBy: 'infobipBotWebhookHeader' },
+				{ name: 'infobipDedupeRedisApi', required: true, displayOptions: { show: { deduplicationStore: ['redis'] } }, testedBy: 'infobipDedupeRedisConnection' },
+				{ name: 'infobipConversationsApi', required: true, displayOptions: { show: { registration: ['automatic'] } } },
 			]);
 		});
 

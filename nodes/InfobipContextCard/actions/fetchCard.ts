@@ -34,6 +34,7 @@ import {
 	sampleResponse,
 	ValidationError,
 } from '../helpers/validation';
+import { errorItem, toNodeError } from '../../shared/errors';
 import { callWebhook, type AuthSpec, type WebhookResponse } from '../transport';
 
 export const CACHE_STATIC_KEY = 'contextCardCache';
@@ -297,7 +298,7 @@ async function processItem(this: IExecuteFunctions, i: number, item: INodeExecut
 					});
 				}
 			} catch (error) {
-				if (!(error instanceof CardCallError)) throw error;
+				if (!(error instanceof CardCallError)) throw toNodeError(node, error, i);
 				if (error.code === 'CANCELLED') throw new NodeOperationError(node, error.message, { itemIndex: i });
 				failure = error;
 			}
@@ -366,16 +367,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			out.push(await processItem.call(this, i, items[i], state));
 		} catch (error) {
 			if (this.continueOnFail()) {
-				out.push({
-					json: { error: (error as Error).message, description: (error as { description?: string }).description ?? null },
-					pairedItem: { item: i },
-				});
+				out.push(errorItem(error, i));
 				continue;
 			}
-			if ((error instanceof NodeOperationError || error instanceof NodeApiError) && error.context.itemIndex === undefined) {
-				error.context.itemIndex = i;
-			}
-			throw error;
+			throw toNodeError(this.getNode(), error, i);
 		}
 	}
 	return [out];

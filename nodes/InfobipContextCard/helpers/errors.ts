@@ -90,16 +90,5 @@ export function invalidJsonError(detail: string): CardCallError {
 	);
 }
 
-/** A network error code from an axios / n8n error chain, never its message (which may contain request data). */
-export function networkCode(error: unknown): string | undefined {
-	let e = error as { code?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; e && depth < 6; depth++) {
-		if (typeof e.code === 'string' && /^(E[A-Z_]+|ERR_[A-Z_]+|UND_[A-Z_]+)$/.test(e.code)) return e.code;
-		e = e.cause as typeof e;
-	}
-	const msg = String((error as Error)?.message ?? '');
-	const m = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ECONNABORTED|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH)\b/.exec(msg);
-	if (m) return m[1];
-	if (/socket hang up/i.test(msg)) return 'ECONNRESET';
-	return undefined;
-}
+/** The network error code of a failed call (nodes/shared/network.ts); only the code is ever shown, never the message. */
+export { networkCode } from '../../shared/network';

@@ -16,6 +16,8 @@
  */
 import { Liquid, type LiquidOptions, type Template, type Variable } from 'liquidjs';
 
+import { attempt } from '../../shared/attempt';
+
 export const CONVERSATION_KEYS = [
 	'agentNumber',
 	'agentId',
@@ -203,16 +205,19 @@ export function compile(engineName: EngineName, text: string, label: string): Co
 	const engine = getEngine(engineName);
 	let templates: Template[];
 	let globals: Record<string, Variable[]>;
-	try {
-		templates = engine.parse(text);
-		globals = engine.analyzeSync(templates, { partials: false }).globals;
-	} catch (error) {
-		const { line, column } = position(error);
-		const msg = bareMessage(error);
+	const parsed = attempt(() => {
+		const tpls = engine.parse(text);
+		return { tpls, globals: engine.analyzeSync(tpls, { partials: false }).globals };
+	});
+	if (!parsed.ok) {
+		const { line, column } = position(parsed.error);
+		const msg = bareMessage(parsed.error);
 		const limit = limitOf(msg);
 		if (limit) throw new TemplateError(`${where(label, line, column)} exceeds the ${limit}`, label, { line, column, limit });
 		throw new TemplateError(`${where(label, line, column)} has a Liquid syntax error: ${msg}`, label, { line, column });
 	}
+	templates = parsed.value.tpls;
+	globals = parsed.value.globals;
 	const result: CompiledTemplate = { engine: engineName, templates, globals };
 	compiled.set(key, result);
 	while (compiled.size > COMPILED_CACHE_SIZE) {
@@ -271,19 +276,17 @@ export function prepare(engineName: EngineName, text: string, kind: TemplateKind
 
 /** Renders with the engine's limits; render errors name the template, line and, for limits, the limit. */
 export function render(tpl: CompiledTemplate, scope: Record<string, unknown>, label: string): string {
-	try {
-		return String(getEngine(tpl.engine).renderSync(tpl.templates, scope));
-	} catch (error) {
-		const { line, column } = position(error);
-		const msg = bareMessage(error);
-		const limit = limitOf(msg);
-		if (limit) {
-			throw new TemplateError(`${where(label, line, column)} was stopped: it exceeded the ${limit}. Simplify loops over large lists.`, label, {
-				line,
-				column,
-				limit,
-			});
-		}
-		throw new TemplateError(`${where(label, line, column)} could not be rendered: ${msg}`, label, { line, column });
+	const rendered = attempt(() => String(getEngine(tpl.engine).renderSync(tpl.templates, scope)));
+	if (rendered.ok) return rendered.value;
+	const { line, column } = position(rendered.error);
+	const msg = bareMessage(rendered.error);
+	const limit = limitOf(msg);
+	if (limit) {
+		throw new TemplateError(`${where(label, line, column)} was stopped: it exceeded the ${limit}. Simplify loops over large lists.`, label, {
+			line,
+			column,
+			limit,
+		});
 	}
+	throw new TemplateError(`${where(label, line, column)} could not be rendered: ${msg}`, label, { line, column });
 }

@@ -7,6 +7,8 @@
  * so a customer named ".." could otherwise move the request one directory up). Spaces and quotes are
  * percent-encoded by the URL parser.
  */
+import { attempt } from '../../shared/attempt';
+
 
 export class UrlRuleError extends Error {
 	constructor(message: string) {
@@ -47,12 +49,9 @@ export function templateOrigin(template: string): string {
 		}
 		authority = m[0];
 	}
-	let url: URL;
-	try {
-		url = new URL(authority);
-	} catch {
-		throw new UrlRuleError(`The Webhook URL "${text}" does not start with a valid http(s) address.`);
-	}
+	const parsed = attempt(() => new URL(authority));
+	if (!parsed.ok) throw new UrlRuleError(`The Webhook URL "${text}" does not start with a valid http(s) address.`);
+	const url = parsed.value;
 	if (url.username || url.password) {
 		throw new UrlRuleError('The Webhook URL must not contain a user name or password: use a Basic Auth credential instead.');
 	}
@@ -71,12 +70,9 @@ export function checkRenderedUrl(rendered: string, origin: string): string {
 			`The Webhook URL contains ${what} after inserting the variables. Keep Options → "Encode Variables in URL" on, or encode values with | url_encode.`,
 		);
 	}
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
-		throw new UrlRuleError(`The Webhook URL is not a valid URL after inserting the variables: ${value}`);
-	}
+	const parsed = attempt(() => new URL(value));
+	if (!parsed.ok) throw new UrlRuleError(`The Webhook URL is not a valid URL after inserting the variables: ${value}`);
+	const url = parsed.value;
 	if (url.origin !== origin) {
 		throw new UrlRuleError(`The variables changed the Webhook URL's host from ${origin} to ${url.origin}; the host must come from the template text.`);
 	}

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 
+import { attempt } from '../../shared/attempt';
 import { CONVERSATION_KEYS, type ConversationVars } from './templating';
 
 export class ValidationError extends Error {
@@ -62,11 +63,9 @@ const portalSchema = z
 function parseJsonParam(value: unknown, name: string): unknown {
 	if (typeof value !== 'string') return value;
 	if (value.trim() === '') return undefined;
-	try {
-		return JSON.parse(value);
-	} catch (error) {
-		throw new ValidationError(`"${name}" is not valid JSON: ${(error as Error).message}`);
-	}
+	const parsed = attempt(() => JSON.parse(value) as unknown);
+	if (!parsed.ok) throw new ValidationError(`"${name}" is not valid JSON: ${parsed.error.message}`);
+	return parsed.value;
 }
 
 /** Preview mode: the "Portal Data" JSON, `{"conversation": {…}}` (like Infobip's Portal data tab) or the keys flat. */
@@ -112,11 +111,9 @@ export function checkHeaderValue(name: string, value: string): void {
 
 /** JSON body mode: the rendered body must be JSON before anything is sent. */
 export function checkJsonBody(rendered: string): unknown {
-	try {
-		return JSON.parse(rendered);
-	} catch (error) {
-		throw new ValidationError(
-			`Body template did not render to valid JSON (${(error as Error).message}). Put variables inside quotes ("{{ conversation.customerNumber }}"), or use | json for whole values. Rendered: ${rendered.slice(0, 300)}`,
-		);
-	}
+	const parsed = attempt(() => JSON.parse(rendered) as unknown);
+	if (parsed.ok) return parsed.value;
+	throw new ValidationError(
+		`Body template did not render to valid JSON (${parsed.error.message}). Put variables inside quotes ("{{ conversation.customerNumber }}"), or use | json for whole values. Rendered: ${rendered.slice(0, 300)}`,
+	);
 }

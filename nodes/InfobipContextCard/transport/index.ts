@@ -3,16 +3,13 @@
  * - sends through n8n's helpers, so n8n's proxy settings, SSRF protection and credential handling apply:
  *   `httpRequest` (no credential, or Basic/Query/Custom Auth applied here because n8n's generic types have no
  *   `authenticate`), `httpRequestWithAuthentication` (Header/Bearer Auth and predefined API-key types),
- *   `requestOAuth2` (OAuth2: the only helper that signs generic oAuth2Api and refreshes expired tokens while
- *   still returning non-2xx statuses, in n8n 1.x and 2.x);
+ *   and for OAuth2 types too (n8n routes them to its OAuth2 helper, which refreshes an expired token on a 401: so
+ *   for OAuth2 a non-2xx answer is let throw and its status read from the error);
  * - never follows redirects (credentials must not travel to another address);
  * - reads the body as a stream and stops as soon as it passes the size limit;
  * - enforces one deadline over the whole call, body included (axios' own timeout is only an idle timeout, and
  *   httpRequestWithAuthentication replaces any abort signal we pass).
  */
-import type { Readable } from 'node:stream';
-import { performance } from 'node:perf_hooks';
-
 import {
 	NodeOperationError,
 	jsonParse,
@@ -22,7 +19,6 @@ import {
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type IOAuth2Options,
-	type IRequestOptions,
 } from 'n8n-workflow';
 
 import { CardCallError, networkCode, networkError, timeoutError, tooLargeError } from '../helpers/errors';
@@ -56,14 +52,24 @@ export interface WebhookResponse {
 	durationMs: number;
 }
 
+/** A response body stream as n8n's helpers return it (`encoding: 'stream'`): Node's Readable, described here. */
+interface BodyStream {
+	on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+	on(event: string, listener: (...args: never[]) => void): unknown;
+	once(event: string, listener: (...args: never[]) => void): unknown;
+	off(event: string, listener: (...args: never[]) => void): unknown;
+	resume(): unknown;
+	destroy(error?: Error): unknown;
+}
+
 interface RawResponse {
 	body: unknown;
 	headers?: Record<string, unknown>;
 	statusCode: number;
 }
 
-function isStream(value: unknown): value is Readable {
-	return !!value && typeof (value as Readable).on === 'function' && typeof (value as Readable).destroy === 'function';
+function isStream(value: unknown): value is BodyStream {
+	return !!value && typeof (value as BodyStream).on === 'function' && typeof (value as BodyStream).destroy === 'function';
 }
 
 function discard(body: unknown): void {
@@ -184,23 +190,14 @@ function applyManual(ctx: IExecuteFunctions, auth: Extract<AuthSpec, { kind: 'ma
 	}
 }
 
+/** The HTTP status of an error n8n's request helpers threw for a non-2xx answer (NodeApiError or axios-like). */
+function statusOfError(error: unknown): number | undefined {
+	const e = error as { httpCode?: unknown; response?: { status?: unknown }; cause?: { response?: { status?: unknown } } } | undefined;
+	const status = Number(e?.httpCode ?? e?.response?.status ?? e?.cause?.response?.status);
+	return Number.isInteger(status) && status >= 300 && status < 600 ? status : undefined;
+}
+
 async function send(ctx: IExecuteFunctions, auth: AuthSpec, call: WebhookCall, signal: AbortSignal): Promise<RawResponse> {
-	if (auth.kind === 'oauth2') {
-		const legacy: IRequestOptions = {
-			method: call.method,
-			uri: call.url,
-			headers: { ...call.headers },
-			body: call.body,
-			json: false,
-			useStream: true,
-			resolveWithFullResponse: true,
-			simple: false,
-			followRedirect: false,
-			followAllRedirects: false,
-			timeout: call.timeoutMs,
-		};
-		return (await ctx.helpers.requestOAuth2.call(ctx, auth.type, legacy, auth.options)) as RawResponse;
-	}
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: call.url,
@@ -213,6 +210,26 @@ async function send(ctx: IExecuteFunctions, auth: AuthSpec, call: WebhookCall, s
 		timeout: call.timeoutMs,
 		abortSignal: signal,
 	};
+	if (auth.kind === 'oauth2') {
+		// n8n routes OAuth2 credential types to its OAuth2 helper, which refreshes an expired token only when the
+		// request fails with 401: so here a non-2xx answer must throw, and its status is read from the error.
+		let response: RawResponse | undefined;
+		let failure: unknown;
+		try {
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				auth.type,
+				{ ...options, ignoreHttpStatusErrors: false },
+				{ oauth2: auth.options },
+			)) as RawResponse;
+		} catch (error) {
+			failure = error;
+		}
+		if (response) return response;
+		const status = statusOfError(failure);
+		if (status !== undefined) return { statusCode: status, headers: {}, body: undefined };
+		throw failure;
+	}
 	if (auth.kind === 'n8n') {
 		return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, auth.type, options)) as RawResponse;
 	}
@@ -223,46 +240,39 @@ async function send(ctx: IExecuteFunctions, auth: AuthSpec, call: WebhookCall, s
 /** Calls the webhook. Failures of the call itself are CardCallError; any HTTP status is returned. */
 export async function callWebhook(this: IExecuteFunctions, auth: AuthSpec, call: WebhookCall): Promise<WebhookResponse> {
 	const started = performance.now();
-	const controller = new AbortController();
-	let reason: 'timeout' | 'cancelled' | undefined;
-	const onAbort = () => (reason === 'cancelled' ? new CardCallError('The execution was cancelled', 'CANCELLED') : timeoutError(call.timeoutMs));
-	const timer = setTimeout(() => {
-		reason = 'timeout';
-		controller.abort();
-	}, call.timeoutMs);
+	// one deadline over the whole call, and the execution's cancel signal
+	const deadline = AbortSignal.timeout(call.timeoutMs);
 	const cancel = typeof this.getExecutionCancelSignal === 'function' ? this.getExecutionCancelSignal() : undefined;
-	const onCancel = () => {
-		reason ??= 'cancelled';
-		controller.abort();
-	};
-	if (cancel?.aborted) onCancel();
-	cancel?.addEventListener('abort', onCancel, { once: true });
+	const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
+	const onAbort = () => (deadline.aborted ? timeoutError(call.timeoutMs) : new CardCallError('The execution was cancelled', 'CANCELLED'));
+	let raw: RawResponse | undefined;
+	let failure: unknown;
 	try {
-		let raw: RawResponse;
-		try {
-			raw = await raceSignal(send(this, auth, call, controller.signal), controller.signal, onAbort);
-		} catch (error) {
-			if (error instanceof CardCallError || error instanceof NodeOperationError) throw error;
-			if (controller.signal.aborted) throw onAbort();
-			const code = networkCode(error);
-			if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') throw timeoutError(call.timeoutMs);
-			throw networkError(call.origin, code);
-		}
-		const headers = flatHeaders(raw.headers);
-		const status = Number(raw.statusCode);
-		if (status < 200 || status >= 300) {
-			discard(raw.body);
-			return { status, headers, body: Buffer.alloc(0), durationMs: Math.round(performance.now() - started) };
-		}
-		const length = Number(headers['content-length']);
-		if (Number.isFinite(length) && length > call.maxBytes) {
-			discard(raw.body);
-			throw tooLargeError(call.maxBytes);
-		}
-		const body = await readLimited(raw.body, call.maxBytes, controller.signal, onAbort);
-		return { status, headers, body, durationMs: Math.round(performance.now() - started) };
-	} finally {
-		clearTimeout(timer);
-		cancel?.removeEventListener('abort', onCancel);
+		raw = await raceSignal(send(this, auth, call, signal), signal, onAbort);
+	} catch (error) {
+		failure = error;
 	}
+	if (!raw) throw callFailure(failure, signal, onAbort, call);
+	const headers = flatHeaders(raw.headers);
+	const status = Number(raw.statusCode);
+	if (status < 200 || status >= 300) {
+		discard(raw.body);
+		return { status, headers, body: Buffer.alloc(0), durationMs: Math.round(performance.now() - started) };
+	}
+	const length = Number(headers['content-length']);
+	if (Number.isFinite(length) && length > call.maxBytes) {
+		discard(raw.body);
+		throw tooLargeError(call.maxBytes);
+	}
+	const body = await readLimited(raw.body, call.maxBytes, signal, onAbort);
+	return { status, headers, body, durationMs: Math.round(performance.now() - started) };
+}
+
+/** What a failed call is to the node: the deadline, a cancellation, or a network failure named by its code. */
+function callFailure(error: unknown, signal: AbortSignal, onAbort: () => CardCallError, call: WebhookCall): Error {
+	if (error instanceof CardCallError || error instanceof NodeOperationError) return error;
+	if (signal.aborted) return onAbort();
+	const code = networkCode(error);
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') return timeoutError(call.timeoutMs);
+	return networkError(call.origin, code);
 }

@@ -1,6 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
-
 import type { ConversationKey, ConversationVars } from '../../InfobipContextCard/helpers/templating';
+import type { HeaderMap } from '../../shared/webhook/http';
 
 /**
  * The eight conversation variables of an Infobip custom card (Conversations → Settings → Integrations →
@@ -46,7 +45,7 @@ export function parseQuery(url: string | undefined): Record<string, QueryValue> 
 }
 
 /** The request's headers for the item, without the card's secret header, other credentials and cookies. */
-export function visibleHeaders(headers: IncomingHttpHeaders, secretHeaderName?: string): Record<string, string> {
+export function visibleHeaders(headers: HeaderMap, secretHeaderName?: string): Record<string, string> {
 	const hidden = new Set(HIDDEN_HEADERS);
 	if (secretHeaderName) hidden.add(secretHeaderName.trim().toLowerCase());
 	const out: Record<string, string> = {};

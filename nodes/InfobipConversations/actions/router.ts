@@ -9,6 +9,7 @@ import { runKeyed } from '../helpers/concurrency';
 import { MAX_REQUESTS_PER_SECOND, startPacing } from '../transport/pacer';
 import * as conversation from './conversation';
 import * as message from './message';
+import { errorItem, toNodeError } from '../../shared/errors';
 
 type Op = (this: IExecuteFunctions, i: number) => Promise<IDataObject[]>;
 /** `runsOnce`: the operation runs once per execution with the first item's parameters (e.g. Sweep Idle Sessions). */
@@ -43,11 +44,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const out = await op.execute.call(this, 0);
 			return [out.map((json) => ({ json, pairedItem: { item: 0 } }))];
 		} catch (error) {
-			if (this.continueOnFail()) {
-				return [[{ json: { error: (error as Error).message, description: (error as { description?: string }).description ?? null }, pairedItem: { item: 0 } }]];
-			}
-			if (error instanceof NodeOperationError && error.context.itemIndex === undefined) error.context.itemIndex = 0;
-			throw error;
+			if (this.continueOnFail()) return [[errorItem(error, 0)]];
+			throw toNodeError(this.getNode(), error, 0);
 		}
 	}
 	const concurrency = (this.getNodeParameter('options.concurrency', 0, 5) as number) || 1;
@@ -60,11 +58,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const out = await op.execute.call(this, i);
 				return out.map((json) => ({ json, pairedItem: { item: i } }));
 			} catch (error) {
-				if (this.continueOnFail()) {
-					return [{ json: { error: (error as Error).message, description: (error as { description?: string }).description ?? null }, pairedItem: { item: i } }];
-				}
-				if (error instanceof NodeOperationError && error.context.itemIndex === undefined) error.context.itemIndex = i;
-				throw error;
+				if (this.continueOnFail()) return [errorItem(error, i)];
+				throw toNodeError(this.getNode(), error, i);
 			}
 		},
 	}));

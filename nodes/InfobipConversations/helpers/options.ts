@@ -22,8 +22,7 @@ export function maxRequestsPerSecondOption(subject: string, extra: string): INod
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 2 },
 		default: 0,
-		// every caller's `extra` ends with a period (the rule cannot see into the template)
-		// eslint-disable-next-line n8n-nodes-base/node-param-description-missing-final-period
-		description: `The most Infobip API calls ${subject} (retries included), evenly spaced. ${RATE_LIMIT_NOTE}${extra}`,
+		// `extra` continues the last sentence (without its final period)
+		description: `The most Infobip API calls ${subject} (retries included), evenly spaced. ${RATE_LIMIT_NOTE}${extra}.`,
 	};
 }

@@ -3,18 +3,9 @@
  * the paging walk that stays correct while the sweep removes conversations from the listed set,
  * and a bounded-concurrency map. No I/O here, so each piece is unit-tested on its own.
  */
+import { parseInfobipTime } from '../../shared/infobip';
 
-/** Infobip writes `…+0000` (and sometimes `…+00:00` or `Z`); Date.parse needs the colon form. */
-export function parseInfobipTime(value: unknown): number | undefined {
-	if (typeof value !== 'string' || !value) return undefined;
-	const t = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-	return Number.isFinite(t) ? t : undefined;
-}
-
-/** `yyyy-MM-dd'T'HH:mm:ss.SSS+0000`, the timestamp format of the list filters. */
-export function formatInfobipTime(ms: number): string {
-	return new Date(ms).toISOString().replace('Z', '+0000');
-}
+export { formatInfobipTime, parseInfobipTime } from '../../shared/infobip';
 
 /**
  * "Now" as the API server sees it, from the `Date` headers of its responses (the sweep must not trust the

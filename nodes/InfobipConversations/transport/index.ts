@@ -3,12 +3,15 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { toNodeError } from '../../shared/errors';
+import { AMBIGUOUS_CODES, NOT_SENT_CODES, networkCode } from '../../shared/network';
 import { hintForStatus, infobipErrorText } from '../helpers/errors';
 import { pacerOf } from './pacer';
 import { sleep } from './sleep';
@@ -19,7 +22,7 @@ export const BASE_DELAY_MS = 500;
 export const MAX_RETRY_WAIT_MS = 30_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-type Ctx = IExecuteFunctions | ILoadOptionsFunctions;
+type Ctx = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export interface InfobipRequest {
 	method: IHttpRequestMethods;
@@ -42,24 +45,6 @@ interface FullResponse {
 	body: unknown;
 	headers: Record<string, string | string[] | undefined>;
 	statusCode: number;
-}
-
-/** Codes that prove the request never reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-const AMBIGUOUS_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET']);
-
-function networkCode(error: unknown): string | undefined {
-	let e = error as { code?: string; cause?: unknown; context?: IDataObject } | undefined;
-	for (let depth = 0; e && depth < 5; depth++) {
-		if (typeof e.code === 'string' && /^E[A-Z_]+$|^UND_/.test(e.code)) return e.code;
-		e = e.cause as typeof e;
-	}
-	const msg = String((error as Error)?.message ?? '');
-	const m = /(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ECONNABORTED|EPIPE|socket hang up|timeout)/i.exec(msg);
-	if (!m) return undefined;
-	if (/socket hang up/i.test(m[1])) return 'ECONNRESET';
-	if (/timeout/i.test(m[1])) return 'ETIMEDOUT';
-	return m[1].toUpperCase();
 }
 
 /** Retry-After in seconds or as an HTTP date, capped. */
@@ -153,7 +138,7 @@ export async function infobipApiRequestWithHeaders(this: Ctx, req: InfobipReques
 				{ ...options },
 			)) as FullResponse;
 		} catch (error) {
-			if (error instanceof NodeOperationError) throw error;
+			if (error instanceof NodeOperationError) throw toNodeError(this.getNode(), error);
 			const code = networkCode(error);
 			const notSent = code !== undefined && NOT_SENT_CODES.has(code);
 			const ambiguous = !notSent && (code === undefined || AMBIGUOUS_CODES.has(code));

@@ -13,6 +13,7 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { toNodeError } from '../../shared/errors';
 import { conversationPath } from '../helpers/params';
 import { infobipApiRequestWithHeaders, type InfobipResponse } from './index';
 
@@ -82,7 +83,7 @@ export async function readMetadata(ctx: IExecuteFunctions, id: string, options: 
 		body = metadataOf(await call(ctx, 'GET', id, options));
 	} catch (error) {
 		if (httpCodeOf(error) === '404') return {};
-		throw error;
+		throw toNodeError(ctx.getNode(), error);
 	}
 	if (Array.isArray(body)) {
 		throw new NodeOperationError(ctx.getNode(), `Infobip answered GET …/metadata of conversation ${id} with a list, not a metadata object`, {
@@ -113,7 +114,7 @@ export async function mergeMetadata(ctx: IExecuteFunctions, id: string, values: 
 			return { body: await call(ctx, 'PATCH', id, options, values), writePath: 'PATCH' };
 		} catch (error) {
 			const status = httpCodeOf(error);
-			if (!status || !PATCH_REFUSED_STATUSES.includes(status)) throw error;
+			if (!status || !PATCH_REFUSED_STATUSES.includes(status)) throw toNodeError(ctx.getNode(), error);
 			refusedNow = status;
 			// 405 and 501 say it of the method; a 404 may be about the conversation, so it waits for the PUT
 			if (status !== '404') patchRefused.set(ctx, status);
@@ -134,7 +135,7 @@ export async function mergeMetadata(ctx: IExecuteFunctions, id: string, values: 
 				.filter(Boolean)
 				.join('\n');
 		}
-		throw error;
+		throw toNodeError(ctx.getNode(), error);
 	}
 	if (refusedNow) patchRefused.set(ctx, refusedNow);
 	return { body, writePath: 'GET+PUT' };

@@ -1,4 +1,6 @@
+import { sleep as n8nSleep } from 'n8n-workflow';
+
 /** Separate module so tests can replace waiting. */
 export async function sleep(ms: number): Promise<void> {
-	await new Promise((resolve) => setTimeout(resolve, ms));
+	await n8nSleep(ms);
 }

@@ -92,11 +92,63 @@ export function derivedMessageKey(conversationId: string, createdAt: string, con
 	return `${DERIVED_ID_PREFIX}${digest.slice(0, 22)}`;
 }
 
+/** The customer's message: a content object, a content string, a top-level text, or singleSendMessage.content. */
+function readContent(value: Obj, nestedContent: Obj | undefined): Obj | undefined {
+	if (isObject(value.content)) return value.content;
+	if (typeof value.content === 'string') return { text: value.content };
+	if (typeof value.text === 'string') return { text: value.text };
+	if (!nestedContent) return undefined;
+	const { type: _type, ...rest } = nestedContent;
+	return rest;
+}
+
+/** The fields that may be missing, each from the message, else from singleSendMessage, else derived (and listed). */
+function readOptionalFields(value: Obj, nested: Obj, content: Obj, receivedAtMs: number, derived: string[]) {
+	const pick = (name: 'from' | 'to' | 'channel'): string | null => {
+		const own = scalarText(value[name]);
+		if (own !== undefined) return own;
+		const alt = name === 'channel' ? scalarText(nested.channel) : addressText(nested[name]);
+		if (alt === undefined) return null;
+		derived.push(name);
+		return alt;
+	};
+	const nestedContent = isObject(nested.content) ? nested.content : undefined;
+	let contentType = scalarText(value.contentType)?.toUpperCase();
+	if (contentType === undefined) {
+		contentType = scalarText(nestedContent?.type)?.toUpperCase() ?? (typeof content.text === 'string' ? 'TEXT' : 'UNKNOWN');
+		derived.push('contentType');
+	}
+	const from = pick('from');
+	const to = pick('to');
+	const channel = pick('channel')?.toUpperCase() ?? null;
+	let direction = scalarText(value.direction)?.toUpperCase();
+	if (direction === undefined) {
+		direction = scalarText(nested.direction)?.toUpperCase() ?? 'INBOUND';
+		derived.push('direction');
+	}
+	let createdAt = scalarText(value.createdAt);
+	const ownCreatedAt = createdAt !== undefined;
+	if (typeof value.createdAt === 'number' && Number.isFinite(value.createdAt)) createdAt = new Date(value.createdAt).toISOString();
+	if (createdAt === undefined) {
+		createdAt = new Date(receivedAtMs).toISOString();
+		derived.push('createdAt');
+	}
+	return { contentType, from, to, channel, direction, createdAt, ownCreatedAt };
+}
+
+/** Infobip's id, else a key derived from conversation + createdAt + content when createdAt is the message's own. */
+function readId(value: Obj, conversationId: string, createdAt: string, ownCreatedAt: boolean, content: Obj, derived: string[]) {
+	const id = scalarText(value.id) ?? scalarText(value.messageId);
+	if (id !== undefined) return { id, deduplication: 'messageId' as Deduplication };
+	if (!ownCreatedAt) return { id: null, deduplication: 'none' as Deduplication };
+	derived.push('id');
+	return { id: derivedMessageKey(conversationId, createdAt, content), deduplication: 'derivedKey' as Deduplication };
+}
+
 /** Normalises one message (any plausible shape) received at `receivedAtMs`. */
 export function normalizeMessage(value: unknown, receivedAtMs: number): MessageResult {
 	if (!isObject(value)) return { kind: 'invalid', field: '(body)', reason: 'A message must be a JSON object' };
 	const nested = isObject(value.singleSendMessage) ? value.singleSendMessage : {};
-	const nestedContent = isObject(nested.content) ? nested.content : undefined;
 	const derived: string[] = [];
 
 	const conversationId = scalarText(value.conversationId) ?? (isObject(value.conversation) ? scalarText(value.conversation.id) : undefined);
@@ -107,68 +159,13 @@ export function normalizeMessage(value: unknown, receivedAtMs: number): MessageR
 			reason: value.conversationId === undefined ? 'conversationId is required' : 'conversationId must be a non-empty string',
 		};
 	}
-
-	// the customer's message: a content object, a content string, a top-level text, or singleSendMessage.content
-	let content: Obj | undefined;
-	if (isObject(value.content)) content = value.content;
-	else if (typeof value.content === 'string') content = { text: value.content };
-	else if (typeof value.text === 'string') content = { text: value.text };
-	else if (nestedContent) {
-		const { type: _type, ...rest } = nestedContent;
-		content = rest;
-	}
+	const content = readContent(value, isObject(nested.content) ? nested.content : undefined);
 	if (content === undefined) {
 		return { kind: 'invalid', field: 'content', reason: 'content is required: the customer message (a content object such as {"text": "…"}, or a text)' };
 	}
 	if (!isObject(value.content)) derived.push('content');
-
-	let contentType = scalarText(value.contentType)?.toUpperCase();
-	if (contentType === undefined) {
-		const nestedType = scalarText(nestedContent?.type)?.toUpperCase();
-		contentType = nestedType ?? (typeof content.text === 'string' ? 'TEXT' : 'UNKNOWN');
-		derived.push('contentType');
-	}
-
-	const pick = (name: 'from' | 'to' | 'channel'): string | null => {
-		const own = scalarText(value[name]);
-		if (own !== undefined) return own;
-		const alt = name === 'channel' ? scalarText(nested.channel) : addressText(nested[name]);
-		if (alt !== undefined) {
-			derived.push(name);
-			return alt;
-		}
-		return null;
-	};
-	const from = pick('from');
-	const to = pick('to');
-	const channelText = pick('channel');
-	const channel = channelText === null ? null : channelText.toUpperCase();
-
-	let direction = scalarText(value.direction)?.toUpperCase();
-	if (direction === undefined) {
-		direction = scalarText(nested.direction)?.toUpperCase() ?? 'INBOUND';
-		derived.push('direction');
-	}
-
-	let createdAt = scalarText(value.createdAt);
-	const ownCreatedAt = createdAt !== undefined;
-	if (typeof value.createdAt === 'number' && Number.isFinite(value.createdAt)) createdAt = new Date(value.createdAt).toISOString();
-	if (createdAt === undefined) {
-		createdAt = new Date(receivedAtMs).toISOString();
-		derived.push('createdAt');
-	}
-
-	let id: string | null = scalarText(value.id) ?? scalarText(value.messageId) ?? null;
-	let deduplication: Deduplication = 'messageId';
-	if (id === null) {
-		if (ownCreatedAt) {
-			id = derivedMessageKey(conversationId, createdAt, content);
-			deduplication = 'derivedKey';
-			derived.push('id');
-		} else {
-			deduplication = 'none';
-		}
-	}
+	const { contentType, from, to, channel, direction, createdAt, ownCreatedAt } = readOptionalFields(value, nested, content, receivedAtMs, derived);
+	const { id, deduplication } = readId(value, conversationId, createdAt, ownCreatedAt, content, derived);
 
 	const normalized: NormalizedMessage = {
 		message: { conversationId, id, from, to, channel, direction, contentType, content, createdAt },

@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import type { Redis, RedisOptions } from 'ioredis';
+
+/** The part of an ioredis client this store uses (the module itself is loaded only when the store is chosen). */
+export interface Redis {
+	status: string;
+	connect(): Promise<unknown>;
+	set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<string | null>;
+	get(key: string): Promise<string | null>;
+	ping(): Promise<string>;
+	quit(): Promise<unknown>;
+	disconnect(): void;
+	on(event: 'error', listener: (error: Error) => void): unknown;
+}
 
 /**
  * Deduplication in Redis (the trigger's "Deduplication Store: Redis"), for n8n setups where several processes
@@ -54,8 +65,9 @@ function clientKey(s: RedisSettings): string {
 }
 
 async function createClient(s: RedisSettings): Promise<Redis> {
+	// the one runtime dependency besides liquidjs (scan-exceptions.json says why)
 	const { default: RedisClient } = await import('ioredis');
-	const options: RedisOptions = {
+	const options = {
 		host: s.host,
 		port: s.port,
 		username: s.user,
@@ -68,21 +80,32 @@ async function createClient(s: RedisSettings): Promise<Redis> {
 		maxRetriesPerRequest: 1,
 		// fail at once while disconnected (the trigger then falls back), and keep reconnecting in the background
 		enableOfflineQueue: false,
-		retryStrategy: (times) => Math.min(times * 200, 2000),
+		retryStrategy: (times: number) => Math.min(times * 200, 2000),
 		connectionName: 'n8n-infobip-conversations-trigger',
 	};
-	const client = new RedisClient(options);
+	const client = new RedisClient(options) as unknown as Redis;
 	// errors surface on the commands; without a listener ioredis would print each reconnect failure
 	client.on('error', () => undefined);
 	return client;
 }
 
-/** The open client for these settings (created on first use, then shared by the calls of this process). */
+/**
+ * The open client for these settings: created and connected on first use, then shared by the calls of this process.
+ * Every caller waits for the first connection (found by the reliability harness: without that, the messages that
+ * arrived while it was opening were deduplicated in the static data instead); a failed first connection is
+ * forgotten, so the next message tries again. Later disconnections fail fast and are reconnected in the background.
+ */
 export async function redisClient(s: RedisSettings): Promise<Redis> {
 	const key = clientKey(s);
 	let client = clients.get(key);
 	if (!client) {
-		client = createClient(s);
+		client = createClient(s).then(async (c) => {
+			await c.connect().catch((error: Error) => {
+				c.disconnect();
+				throw error;
+			});
+			return c;
+		});
 		clients.set(key, client);
 		client.catch(() => clients.delete(key));
 		if (clients.size > MAX_CLIENTS) {
@@ -91,9 +114,7 @@ export async function redisClient(s: RedisSettings): Promise<Redis> {
 			void oldest.then((c) => c.disconnect()).catch(() => undefined);
 		}
 	}
-	const ready = await client;
-	if (ready.status === 'wait') await ready.connect();
-	return ready;
+	return await client;
 }
 
 /** The Redis key of a message id for one trigger node. */

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { PRIORITY_VALUES, STATUS_VALUES, titleCase } from '../../../shared/infobip';
+
 export const conversationIdField = (operation: string[]): INodeProperties => ({
 	displayName: 'Conversation ID',
 	name: 'conversationId',
@@ -10,8 +12,8 @@ export const conversationIdField = (operation: string[]): INodeProperties => ({
 	description: 'Defaults to the conversation of the trigger item',
 });
 
-export const STATUSES = ['OPEN', 'WAITING', 'SOLVED', 'CLOSED'].map((s) => ({ name: s[0] + s.slice(1).toLowerCase(), value: s }));
-export const PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'].map((s) => ({ name: s[0] + s.slice(1).toLowerCase(), value: s }));
+export const STATUSES = STATUS_VALUES.map((s) => ({ name: titleCase(s), value: s }));
+export const PRIORITIES = PRIORITY_VALUES.map((s) => ({ name: titleCase(s), value: s }));
 
 export const returnAllFields = (operation: string[]): INodeProperties[] => [
 	{

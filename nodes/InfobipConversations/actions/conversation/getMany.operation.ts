@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { getAll } from '../../transport';
+import { formatInfobipTime } from '../../../shared/infobip';
 import { STATUSES, PRIORITIES, returnAllFields } from './common';
 
 const show = { resource: ['conversation'], operation: ['getMany'] };
@@ -29,9 +30,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** Infobip expects yyyy-MM-dd'T'HH:mm:ss.SSS+0000. */
-export function infobipTimestamp(value: string): string {
-	return new Date(value).toISOString().replace('Z', '+0000');
-}
+export const infobipTimestamp = (value: string): string => formatInfobipTime(value);
 
 export function buildConversationFilters(filters: IDataObject): IDataObject {
 	const qs: IDataObject = {};

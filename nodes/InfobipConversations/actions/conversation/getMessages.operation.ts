@@ -27,7 +27,7 @@ export const description: INodeProperties[] = [
 					{ name: 'Outbound', value: 'OUTBOUND' },
 				],
 			},
-			maxRequestsPerSecondOption('this node makes per second in one execution', '. 0: no limit (a 429 is still retried, honouring Retry-After).'),
+			maxRequestsPerSecondOption('this node makes per second in one execution', '. 0: no limit (a 429 is still retried, honouring Retry-After)'),
 			{
 				displayName: 'Order',
 				name: 'orderBy',

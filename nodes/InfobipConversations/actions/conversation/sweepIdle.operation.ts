@@ -26,9 +26,11 @@ import {
 	walkPages,
 	type SweepAction,
 } from '../../helpers/sweep';
-import { CHANNELS, sendMessage } from '../message/send.operation';
+import { CHANNELS } from '../../../shared/infobip';
+import { sendMessage } from '../message/send.operation';
 import { concurrencyOption, maxRequestsPerSecondOption } from '../../helpers/options';
 import { agentLocatorField } from './common';
+import { toNodeError } from '../../../shared/errors';
 
 /** The sweep runs once per execution, whatever the number of input items (see the operation's description). */
 export const runsOnce = true;
@@ -173,7 +175,7 @@ export const description: INodeProperties[] = [
 				default: 1000,
 				description: 'Stop after this many idle conversations (the oldest first); the next run continues',
 			},
-			maxRequestsPerSecondOption('the sweep makes per second', '; the Claim Settle Time is then lengthened by the pacing wait. 0: no limit.'),
+			maxRequestsPerSecondOption('the sweep makes per second', '; the Claim Settle Time is then lengthened by the pacing wait. 0: no limit'),
 			{
 				displayName: 'Output',
 				name: 'output',
@@ -619,12 +621,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		} catch (error) {
 			// a listing error stops the run; say what was already done
 			const done = Object.entries(results).map(([k, v]) => `${k}: ${v}`).join(', ') || 'nothing';
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-				error.description = [error.description, `Listing the conversations failed; before that this run did: ${done} (run ${runId}).`]
-					.filter(Boolean)
-					.join('\n');
-			}
-			throw error;
+			const failure = toNodeError(this.getNode(), error, i);
+			failure.description = [failure.description, `Listing the conversations failed; before that this run did: ${done} (run ${runId}).`]
+				.filter(Boolean)
+				.join('\n');
+			throw failure;
 		}
 	}
 	if (candidates >= p.maxConversations) limitReached = true;

@@ -2,23 +2,9 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { z } from 'zod';
 
 import { infobipApiRequest } from '../../transport';
+import { CHANNELS } from '../../../shared/infobip';
 import { conversationPath, requireString, resolveAgentId } from '../../helpers/params';
 
-export const CHANNELS = [
-	'WHATSAPP',
-	'SMS',
-	'VIBER',
-	'VIBER_BOT',
-	'FACEBOOK_MESSENGER',
-	'INSTAGRAM_MESSAGING',
-	'LIVE_CHAT',
-	'TELEGRAM',
-	'LINE',
-	'RCS',
-	'APPLE_BUSINESS_CHAT',
-	'KAKAO_SANGDAM',
-	'EMAIL',
-];
 
 const show = { resource: ['message'], operation: ['send'] };
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { HeaderMap } from './http';
 
-import { DEFAULT_HEADER_NAME, headerValue } from './auth';
+import { DEFAULT_HEADER_NAME, headerValue } from './headerAuth';
 
 /**
  * The expected header of a webhook credential, remembered for a short while so a webhook call does not have to
@@ -45,7 +45,7 @@ const loading = new Map<string, Promise<LoadedHeader>>();
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
-function matches(headers: IncomingHttpHeaders, headerName: string, digest: Buffer): boolean {
+function matches(headers: HeaderMap, headerName: string, digest: Buffer): boolean {
 	const actual = headerValue(headers, headerName || DEFAULT_HEADER_NAME);
 	return actual !== undefined && timingSafeEqual(sha256(actual), digest);
 }
@@ -65,7 +65,7 @@ async function loadShared(key: string, load: () => Promise<LoadedHeader>): Promi
  */
 export async function checkHeaderCached(
 	key: string | undefined,
-	headers: IncomingHttpHeaders,
+	headers: HeaderMap,
 	load: () => Promise<LoadedHeader>,
 	ttlMs = CREDENTIAL_CACHE_TTL_MS,
 	now: () => number = Date.now,

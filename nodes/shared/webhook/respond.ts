@@ -1,7 +1,7 @@
-import type { ServerResponse } from 'node:http';
+import type { OutboundResponse } from './http';
 
 /** Answers with a JSON body using plain Node calls, so it works on n8n's express response and on a bare server. */
-export function sendJson(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+export function sendJson(res: OutboundResponse, status: number, body: Record<string, unknown>): void {
 	if (res.headersSent || res.writableEnded) return;
 	const text = JSON.stringify(body);
 	res.writeHead(status, {

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * PROPOSED lint configuration (issue 11), not yet in use: `npm run lint` still runs ESLint 8 with .eslintrc.js.
+ * The lint configuration: n8n's community-node rules, as n8n's scanner applies them.
  *
  * It is ESLint 9 flat config, because @n8n/eslint-plugin-community-nodes only ships flat configs and declares
  * `eslint: 9.29.0` as a peer. The file must not be called eslint.config.mjs before the switch: ESLint 8.57 finds a

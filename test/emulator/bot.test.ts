@@ -1,43 +1,13 @@
 /**
- * Contract of the emulator's at-least-once bot delivery (bot.redeliveryRate / redeliveryDelayMs) and of the
- * "answer lost after processing" fault (faults.dropResponseRate), which the reliability harness relies on.
+ * Contract of the emulator's bot delivery (emulator/bot.ts): at-least-once redelivery (bot.redeliveryRate /
+ * redeliveryDelayMs), which the reliability harness relies on, and delivery retries.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
-
 import { startEmulator, type RunningEmulator } from '../../emulator';
-
-interface Received {
-	at: number;
-	headers: IncomingMessage['headers'];
-	raw: string;
-}
-
-async function botServer() {
-	const received: Received[] = [];
-	let status = 200;
-	const server: Server = createServer((req, res) => {
-		let raw = '';
-		req.on('data', (c) => (raw += c));
-		req.on('end', () => {
-			received.push({ at: Date.now(), headers: req.headers, raw });
-			res.statusCode = status;
-			res.end();
-		});
-	});
-	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bot`,
-		received,
-		setStatus: (s: number) => (status = s),
-		close: () => new Promise<void>((r) => server.close(() => r())),
-	};
-}
+import { botServer, type BotServer } from './support';
 
 describe('emulator: at-least-once delivery to the bot (bot.redeliveryRate)', () => {
 	let emu: RunningEmulator | undefined;
-	let bot: Awaited<ReturnType<typeof botServer>>;
+	let bot: BotServer;
 	beforeEach(async () => {
 		bot = await botServer();
 	});
@@ -145,33 +115,6 @@ describe('emulator: delivery retries (bot.deliveryAttempts, deliveryRetryDelayMs
 			await emu.inbound({ from: 'c', to: 'b', channel: 'WHATSAPP', text: 'x' });
 			await emu.waitForIdle();
 			expect(emu.state.deliveries).toEqual([1, 2].map((attempt) => expect.objectContaining({ attempt, status: 'error', detail: expect.stringMatching(/ECONNREFUSED|connect/) })));
-		} finally {
-			await emu.close();
-		}
-	});
-});
-
-describe('emulator: answer lost after processing (faults.dropResponseRate)', () => {
-	it('creates the message, then drops the connection without an answer', async () => {
-		const emu = await startEmulator({ apiKey: 'k', bot: { agentId: 'bot-1' } });
-		try {
-			const { conversationId } = await emu.inbound({ from: 'c', to: 'b', channel: 'WHATSAPP', text: 'hi' });
-			emu.setFaults({ dropResponseRate: 1 });
-			const send = request(`${emu.url}/ccaas/1/conversations/${conversationId}/messages`, {
-				method: 'POST',
-				headers: { authorization: 'App k', 'content-type': 'application/json' },
-				body: JSON.stringify({ from: 'b', to: 'c', channel: 'WHATSAPP', contentType: 'TEXT', content: { text: 'reply' } }),
-			});
-			await expect(send).rejects.toMatchObject({ code: expect.stringMatching(/^UND_ERR_SOCKET|ECONNRESET$/) });
-			const outbound = (emu.state.messages.get(conversationId) ?? []).filter((m) => m.direction === 'OUTBOUND');
-			expect(outbound.map((m) => m.content)).toEqual([{ text: 'reply' }]);
-			expect(emu.state.faultsInjected).toEqual({ dropResponse: 1 });
-
-			// a refused request (401) is not processed, so it is not "dropped after processing" either
-			const refused = await request(`${emu.url}/ccaas/1/queues`, { headers: { authorization: 'App wrong' } });
-			expect(refused.statusCode).toBe(401);
-			await refused.body.dump();
-			expect(emu.state.faultsInjected).toEqual({ dropResponse: 1 });
 		} finally {
 			await emu.close();
 		}

@@ -1,24 +1,18 @@
 /**
- * Contract of the emulator's rate limit (faults.rateLimitPerSecond) and latency jitter: at most N API requests per
- * API key are accepted in any sliding 1-second window, the rest are refused at once with 429 + Retry-After in
- * Infobip's error shape, counted, and change nothing.
+ * Contract of the emulator's faults (emulator/faults.ts) beyond the per-endpoint ones of contract.test.ts: the rate
+ * limit (faults.rateLimitPerSecond: at most N API requests per API key are accepted in any sliding 1-second window,
+ * the rest are refused at once with 429 + Retry-After in Infobip's error shape, counted, and change nothing),
+ * latency jitter, and the "answer lost after processing" fault (faults.dropResponseRate).
  */
 import { request } from 'undici';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
+import { send as sendJson } from './support';
 
 let emu: RunningEmulator;
 let conversationId: string;
 
-async function api(method: string, path: string, body?: unknown, auth: string | null = `App ${emu.apiKey}`) {
-	const res = await request(`${emu.url}${path}`, {
-		method: method as 'GET',
-		headers: { 'content-type': 'application/json', 'x-agent-id': 'bot-1', ...(auth ? { authorization: auth } : {}) },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await res.body.text();
-	return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown, auth?: string | null) => sendJson(emu, method, path, body, auth, { 'x-agent-id': 'bot-1' });
 
 const send = (text: string) =>
 	api('POST', `/ccaas/1/conversations/${conversationId}/messages`, { from: 'shop', to: 'cust', channel: 'WHATSAPP', contentType: 'TEXT', content: { text } });
@@ -110,6 +104,33 @@ describe('emulator latency jitter (faults.latencyJitterMs)', () => {
 			const started = process.hrtime.bigint();
 			expect((await api('GET', '/ccaas/1/queues')).status).toBe(200);
 			expect(Number(process.hrtime.bigint() - started) / 1e6).toBeGreaterThanOrEqual(39);
+		}
+	});
+});
+
+describe('emulator: answer lost after processing (faults.dropResponseRate)', () => {
+	it('creates the message, then drops the connection without an answer', async () => {
+		const emu = await startEmulator({ apiKey: 'k', bot: { agentId: 'bot-1' } });
+		try {
+			const { conversationId } = await emu.inbound({ from: 'c', to: 'b', channel: 'WHATSAPP', text: 'hi' });
+			emu.setFaults({ dropResponseRate: 1 });
+			const send = request(`${emu.url}/ccaas/1/conversations/${conversationId}/messages`, {
+				method: 'POST',
+				headers: { authorization: 'App k', 'content-type': 'application/json' },
+				body: JSON.stringify({ from: 'b', to: 'c', channel: 'WHATSAPP', contentType: 'TEXT', content: { text: 'reply' } }),
+			});
+			await expect(send).rejects.toMatchObject({ code: expect.stringMatching(/^UND_ERR_SOCKET|ECONNRESET$/) });
+			const outbound = (emu.state.messages.get(conversationId) ?? []).filter((m) => m.direction === 'OUTBOUND');
+			expect(outbound.map((m) => m.content)).toEqual([{ text: 'reply' }]);
+			expect(emu.state.faultsInjected).toEqual({ dropResponse: 1 });
+
+			// a refused request (401) is not processed, so it is not "dropped after processing" either
+			const refused = await request(`${emu.url}/ccaas/1/queues`, { headers: { authorization: 'App wrong' } });
+			expect(refused.statusCode).toBe(401);
+			await refused.body.dump();
+			expect(emu.state.faultsInjected).toEqual({ dropResponse: 1 });
+		} finally {
+			await emu.close();
 		}
 	});
 });
