@@ -82,8 +82,15 @@ describe.each([
 		const before = emu.state.requests.length;
 		const run = await setMetadata([{ conversationId: a }], 'merge', '={{ "[1, 2]" }}');
 		expect(run.status).toBe('error');
-		expect(run.error?.message).toMatch(/Metadata/);
+		expect(run.error?.message).toBe('Metadata must be a JSON object of key/value pairs');
 		expect(emu.state.requests.length).toBe(before);
+	});
+
+	it('an expression that gives an object (not JSON text) is taken as the metadata', async () => {
+		const [a] = emu.seed({ count: 1 }).conversationIds;
+		const run = await setMetadata([{ conversationId: a, values: { Intent: 'agent', Score: 0.9 } }], 'merge', '={{ $json.values }}');
+		expect(run.error).toBeUndefined();
+		expect(emu.state.metadata.get(a)).toEqual({ Intent: 'agent', Score: 0.9 });
 	});
 });
 
