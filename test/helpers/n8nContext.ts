@@ -174,6 +174,29 @@ export async function n8nLegacyRequest(opts: IRequestOptions): Promise<unknown> 
 		: result.data;
 }
 
+/** pretty-bytes, as n8n formats fileSize: '43 B', '1.5 kB', '43.2 kB'. */
+function prettyBytes(n: number): string {
+	const units = ['B', 'kB', 'MB', 'GB'];
+	let i = 0;
+	while (n >= 1000 && i < units.length - 1) {
+		n /= 1000;
+		i++;
+	}
+	return `${i === 0 ? n : Number(n.toPrecision(3))} ${units[i]}`;
+}
+
+/** n8n's fileType (from the MIME type) and fileExtension (from the MIME type, else the file name). */
+function binaryFileType(mimeType: string | undefined, fileName: string | undefined): { fileType?: string; fileExtension?: string } {
+	const out: { fileType?: string; fileExtension?: string } = {};
+	if (mimeType === 'text/html') out.fileType = 'html';
+	else if (mimeType === 'application/json') out.fileType = 'json';
+	else if (mimeType?.startsWith('text/')) out.fileType = 'text';
+	else if (mimeType?.startsWith('image/')) out.fileType = 'image';
+	const ext = mimeType === 'text/html' ? 'html' : fileName?.includes('.') ? fileName.split('.').pop() : undefined;
+	if (ext) out.fileExtension = ext;
+	return out;
+}
+
 export function createExecuteContext(options: FakeContextOptions): FakeContext {
 	const items = options.items ?? [{ json: {} }];
 	const node: INode = {
@@ -232,11 +255,14 @@ export function createExecuteContext(options: FakeContextOptions): FakeContext {
 				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } | Array<{ item: number }> }) =>
 				data.map((d) => ({ ...d, pairedItem: meta.itemData })),
+			// n8n's in-memory binary data (1.x default; 2.x stores a file and adds id and bytes): checked against the
+			// real prepareBinaryData by test/engine/contextCard.test.ts
 			prepareBinaryData: async (buffer: Buffer, fileName?: string, mimeType?: string) => ({
-				data: buffer.toString('base64'),
 				mimeType: mimeType ?? 'application/octet-stream',
+				...binaryFileType(mimeType, fileName),
+				data: buffer.toString('base64'),
 				fileName,
-				fileSize: `${buffer.length} B`,
+				fileSize: prettyBytes(buffer.length),
 			}),
 			httpRequest: async (opts: IHttpRequestOptions) => {
 				httpLog.push({ method: opts.method ?? 'GET', url: `${opts.baseURL ?? ''}${opts.url}`, headers: (opts.headers ?? {}) as Record<string, string>, body: opts.body });

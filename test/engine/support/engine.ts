@@ -256,6 +256,14 @@ export class Execution {
 	}
 }
 
+/** n8n 2.x's vm expression engine evaluates only while the workflow holds an isolate (n8n 1.x: no-ops). */
+async function acquireIsolate(workflow: Workflow) {
+	await (workflow.expression as unknown as { acquireIsolate?: () => Promise<boolean> }).acquireIsolate?.();
+}
+async function releaseIsolate(workflow: Workflow) {
+	await (workflow.expression as unknown as { releaseIsolate?: () => Promise<void> }).releaseIsolate?.();
+}
+
 let executions = 0;
 let workflows = 0;
 
@@ -391,27 +399,34 @@ export class TestN8n {
 		const node = workflow.getNode(nodeName)!;
 		const nodeType = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 		const description = nodeType.description.webhooks![0];
-		const httpMethod = String(workflow.expression.getSimpleParameterValue(node, description.httpMethod, 'internal', {}, undefined, 'GET'));
-		if (req.method !== httpMethod) {
-			res.writeHead(404, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ code: 404, message: `This webhook is not registered for ${req.method} requests.` }));
-			return;
+		let result: Awaited<ReturnType<NonNullable<INodeType['webhook']>>>;
+		// live-webhooks: the webhook phase holds an expression isolate (the vm engine evaluates nothing without one)
+		await acquireIsolate(workflow);
+		try {
+			const httpMethod = String(workflow.expression.getSimpleParameterValue(node, description.httpMethod, 'internal', {}, undefined, 'GET'));
+			if (req.method !== httpMethod) {
+				res.writeHead(404, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ code: 404, message: `This webhook is not registered for ${req.method} requests.` }));
+				return;
+			}
+			const additionalData = this.additionalData('', undefined, { httpRequest: req, httpResponse: res } as never);
+			const webhookData: IWebhookData = {
+				httpMethod: httpMethod as IWebhookData['httpMethod'],
+				node: node.name,
+				path: String(description.path),
+				webhookDescription: description,
+				workflowId: this.id,
+				workflowExecuteAdditionalData: additionalData,
+				webhookId: node.webhookId,
+			};
+			const context = new core.WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+			result = await nodeType.webhook!.call(context);
+			// live-webhooks: the trigger's static-data changes are saved once webhook() has answered
+			const staticData = workflow.staticData as IDataObject & { __dataChanged?: boolean };
+			if (staticData.__dataChanged === true) this.row.save(JSON.parse(JSON.stringify(staticData)) as IDataObject);
+		} finally {
+			await releaseIsolate(workflow);
 		}
-		const additionalData = this.additionalData('', undefined, { httpRequest: req, httpResponse: res } as never);
-		const webhookData: IWebhookData = {
-			httpMethod: httpMethod as IWebhookData['httpMethod'],
-			node: node.name,
-			path: String(description.path),
-			webhookDescription: description,
-			workflowId: this.id,
-			workflowExecuteAdditionalData: additionalData,
-			webhookId: node.webhookId,
-		};
-		const context = new core.WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
-		const result = await nodeType.webhook!.call(context);
-		// webhook-helpers: the trigger's static-data changes are saved before the execution starts
-		const staticData = workflow.staticData as IDataObject & { __dataChanged?: boolean };
-		if (staticData.__dataChanged === true) this.row.save(JSON.parse(JSON.stringify(staticData)) as IDataObject);
 		if (!result.noWebhookResponse && !res.headersSent) {
 			// stand-in for n8n's own answer (onReceived / lastNode), which lives in n8n's server
 			res.writeHead(200, { 'content-type': 'application/json' });
