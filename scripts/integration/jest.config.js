@@ -1,12 +1,10 @@
 // @ts-check
 /**
- * jest for test/engine (run by scripts/integration/run.js, on Node.js 24, once per installed n8n version):
- * `n8n-workflow` is mapped to the installed n8n's copy, so the package's nodes, the tests and n8n-core share one
- * n8n-workflow, as in n8n. ts-jest only transpiles (types are checked by `npm run typecheck`).
+ * jest for test/engine (run by scripts/integration/run.js, on Node.js 24, once per installed n8n version,
+ * $INFOBIP_N8N_DIR). jest loads only this package's sources and the tests (ts-jest, transpile only: types are
+ * checked by `npm run typecheck`); n8n's packages are loaded natively (setup.js).
  */
 const path = require('node:path');
-
-const n8nDir = process.env.INFOBIP_N8N_DIR;
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -15,6 +13,6 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.json') }] },
-	moduleNameMapper: n8nDir ? { '^n8n-workflow$': path.join(n8nDir, 'node_modules/n8n-workflow') } : {},
+	setupFiles: [path.join(__dirname, 'setup.js')],
 	testTimeout: 60000,
 };

@@ -60,7 +60,6 @@ for (const version of versions) {
 				N8N_USER_FOLDER: userFolder,
 				N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 				N8N_DIAGNOSTICS_ENABLED: 'false',
-				NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning'].filter(Boolean).join(' '),
 			},
 		},
 	);

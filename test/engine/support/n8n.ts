@@ -1,8 +1,9 @@
 /**
  * The installed n8n whose engine these tests run in: n8n-core, n8n-workflow, @n8n/di and n8n-nodes-base are taken
  * from `$INFOBIP_N8N_DIR/node_modules` (an install made by scripts/e2e/install-n8n.sh; scripts/integration/run.js
- * sets the variable and runs jest on the Node.js 24 n8n needs). The jest config maps `n8n-workflow` to the same
- * copy, so this package's nodes, the test code and n8n-core share one n8n-workflow, as n8n's own nodes do.
+ * sets the variable and runs jest on the Node.js 24 n8n needs). They are loaded by Node.js itself, outside jest's
+ * module registry, as n8n loads them; `n8n-workflow` in this package's nodes and in the tests is that same copy
+ * (scripts/integration/setup.js), so the nodes, the tests and n8n-core share one n8n-workflow.
  *
  * n8n-core has no types here (it is not a dependency of the package): the few parts used are typed below.
  */
@@ -36,8 +37,10 @@ if (!dir || !fs.existsSync(path.join(dir, 'node_modules/n8n-core/package.json'))
 export const N8N_DIR = dir;
 const modules = path.join(dir, 'node_modules');
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const fromN8n = <T>(id: string): T => require(path.join(modules, id)) as T;
+// Node's own require (jest's `module` would load n8n into jest's registry): Node.js >= 22.3
+const { createRequire } = (process as unknown as { getBuiltinModule(id: 'node:module'): typeof import('node:module') }).getBuiltinModule('node:module');
+const nativeRequire = createRequire(path.join(modules, 'package.json'));
+const fromN8n = <T>(id: string): T => nativeRequire(path.join(modules, id)) as T;
 const versionOf = (pkg: string) => (JSON.parse(fs.readFileSync(path.join(modules, pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 export const versions = { n8n: versionOf('n8n'), core: versionOf('n8n-core'), workflow: versionOf('n8n-workflow') };
