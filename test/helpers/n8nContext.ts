@@ -6,8 +6,10 @@
  *   (this package's credential classes are used as they are; n8n's generic types are reproduced below), then
  *   sends the request with axios using the same option mapping as n8n's own `httpRequest`
  *   (@n8n/backend-network: qs→params, json→Accept, ignoreHttpStatusErrors→validateStatus,
- *   returnFullResponse→{body, headers, statusCode, statusMessage}); errors are wrapped in NodeApiError as n8n does.
- *   So nock (unit) and the real emulator (integration) see the same HTTP requests a real n8n would send.
+ *   returnFullResponse→{body, headers, statusCode, statusMessage}, `User-Agent: n8n` unless set, no Content-Type
+ *   without a body); errors are wrapped in NodeApiError as n8n does.
+ *   So nock (unit) and the real emulator (integration) see the same HTTP requests a real n8n would send;
+ *   test/engine/fake.test.ts compares them with n8n-core's (npm run test:integration).
  * - Everything the nodes log is captured in `ctx.logs`, so tests can scan it for secrets.
  */
 import axios, { type AxiosRequestConfig } from 'axios';
@@ -24,6 +26,16 @@ import {
 } from 'n8n-workflow';
 
 import { InfobipConversationsApi } from '../../credentials/InfobipConversationsApi.credentials';
+
+/**
+ * n8n's axios defaults (n8n-core 1.x axios-config, @n8n/backend-network 2.x configureGlobalAxiosDefaults): no
+ * Content-Type at all on a request without a body, query strings as qs `indices`.
+ */
+const n8nAxios = axios.create();
+n8nAxios.interceptors.request.use((config) => {
+	if (config.data === undefined) config.headers.setContentType(false, false);
+	return config;
+});
 
 export type ParamSource = Record<string, unknown> | ((itemIndex: number) => Record<string, unknown>);
 
@@ -118,6 +130,7 @@ export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown
 	if (opts.json && !Object.keys(headers).some((h) => h.toLowerCase() === 'accept')) {
 		headers.Accept = 'application/json';
 	}
+	if (!Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent')) headers['User-Agent'] = 'n8n';
 	const method = (opts.method ?? 'GET').toUpperCase();
 	const config: AxiosRequestConfig = {
 		method,
@@ -131,9 +144,9 @@ export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown
 		maxContentLength: Infinity,
 		signal: opts.abortSignal as AxiosRequestConfig['signal'],
 	};
-	if (opts.arrayFormat !== undefined && opts.qs) {
-		// n8n serialises qs with `qs.stringify(params, { arrayFormat })` when arrayFormat is given
-		config.paramsSerializer = { serialize: (params: Record<string, unknown>) => serializeQuery(params, opts.arrayFormat!) };
+	if (opts.qs) {
+		// n8n serialises qs with `qs.stringify(params, { arrayFormat })`, `indices` unless the request says otherwise
+		config.paramsSerializer = { serialize: (params: Record<string, unknown>) => serializeQuery(params, opts.arrayFormat ?? 'indices') };
 	}
 	if (opts.encoding !== undefined) config.responseType = opts.encoding as AxiosRequestConfig['responseType'];
 	if (opts.disableFollowRedirect) config.maxRedirects = 0;
@@ -144,7 +157,7 @@ export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown
 		}
 	}
 	if (opts.ignoreHttpStatusErrors) config.validateStatus = () => true;
-	const result = await axios.request(config);
+	const result = await n8nAxios.request(config);
 	if (opts.returnFullResponse) {
 		return { body: result.data, headers: result.headers, statusCode: result.status, statusMessage: result.statusText };
 	}
@@ -168,7 +181,7 @@ export async function n8nLegacyRequest(opts: IRequestOptions): Promise<unknown> 
 	if (opts.useStream) config.responseType = 'stream';
 	if (opts.json === false || opts.json === undefined) config.transformResponse = (res: unknown) => res;
 	if (opts.simple === false) config.validateStatus = () => true;
-	const result = await axios.request(config);
+	const result = await n8nAxios.request(config);
 	return opts.resolveWithFullResponse
 		? { body: result.data, headers: { ...result.headers }, statusCode: result.status, statusMessage: result.statusText }
 		: result.data;

@@ -19,6 +19,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 
 import {
 	createRunExecutionData,
@@ -49,24 +50,25 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { InfobipBotWebhookApi } from '../../../credentials/InfobipBotWebhookApi.credentials';
-import { InfobipCardWebhookApi } from '../../../credentials/InfobipCardWebhookApi.credentials';
-import { InfobipConversationsApi } from '../../../credentials/InfobipConversationsApi.credentials';
-import { InfobipContextCard } from '../../../nodes/InfobipContextCard/InfobipContextCard.node';
-import { InfobipContextCardTrigger } from '../../../nodes/InfobipContextCardTrigger/InfobipContextCardTrigger.node';
-import { InfobipConversations } from '../../../nodes/InfobipConversations/InfobipConversations.node';
-import { InfobipConversationsTrigger } from '../../../nodes/InfobipConversationsTrigger/InfobipConversationsTrigger.node';
+import packageJson from '../../../package.json';
 import { baseCredentialType, baseNodeType, core, startN8n } from './n8n';
 
 export const PACKAGE = 'n8n-nodes-infobip-conversations';
 
+/** The class a package.json `n8n` entry (dist/X/Name.node.js) names, as n8n loads it: export `Name`, from the sources. */
+function fromPackageJson<T>(entries: string[]): T[] {
+	return entries.map((entry) => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const mod = require(path.join(__dirname, '../../..', entry.replace(/^dist\//, '').replace(/\.js$/, ''))) as Record<string, new () => T>;
+		return new mod[path.basename(entry).split('.')[0]]();
+	});
+}
+
+/** This package's nodes and credentials, as n8n loads them: what package.json lists. */
 const ourNodes: Record<string, INodeType> = Object.fromEntries(
-	[new InfobipConversations(), new InfobipConversationsTrigger(), new InfobipContextCard(), new InfobipContextCardTrigger()].map((n) => [
-		`${PACKAGE}.${n.description.name}`,
-		n,
-	]),
+	fromPackageJson<INodeType>(packageJson.n8n.nodes).map((n) => [`${PACKAGE}.${n.description.name}`, n]),
 );
-const ourCredentials: ICredentialType[] = [new InfobipConversationsApi(), new InfobipBotWebhookApi(), new InfobipCardWebhookApi()];
+const ourCredentials = fromPackageJson<ICredentialType>(packageJson.n8n.credentials);
 
 /** This package's node types and the installed n8n's own (n8n-nodes-base), by their workflow type names. */
 export class NodeTypes implements INodeTypes {
