@@ -102,7 +102,10 @@ describe('Send', () => {
 	it('a 429 with Retry-After, then success: exactly one message, the wait honoured', async () => {
 		const { conversationId } = await emu.inbound({ from: '100', to: '200', channel: 'SMS', text: 'hi' });
 		emu.setFaults({ rateLimitRate: 1, retryAfterSeconds: 1 });
-		const clear = setTimeout(() => emu.setFaults({}), 300);
+		// the fault ends as soon as it has refused one request (the node waits the Retry-After second before retrying)
+		const clear = setInterval(() => {
+			if (emu.state.faultsInjected.rateLimit) emu.setFaults({});
+		}, 5);
 		const n8n = new TestN8n(
 			chain(node('Input', 'n8n-nodes-base.noOp'), node('Send', 'infobipConversations', { resource: 'message', operation: 'send', contentType: 'TEXT', text: 'once' })),
 			credentials(),
@@ -110,7 +113,7 @@ describe('Send', () => {
 		const started = Date.now();
 		// the item as the trigger makes it: Send's defaults take conversation, from/to (swapped) and channel from it
 		const run = await n8n.run({ start: 'Input', data: [[{ json: { conversationId, from: '100', to: '200', channel: 'SMS' } }]] });
-		clearTimeout(clear);
+		clearInterval(clear);
 		expect(run.error).toBeUndefined();
 		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
 		const outbound = (emu.state.messages.get(conversationId) ?? []).filter((m) => m.direction === 'OUTBOUND');
