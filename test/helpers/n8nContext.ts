@@ -6,8 +6,10 @@
  *   (this package's credential classes are used as they are; n8n's generic types are reproduced below), then
  *   sends the request with axios using the same option mapping as n8n's own `httpRequest`
  *   (@n8n/backend-network: qs→params, json→Accept, ignoreHttpStatusErrors→validateStatus,
- *   returnFullResponse→{body, headers, statusCode, statusMessage}); errors are wrapped in NodeApiError as n8n does.
- *   So nock (unit) and the real emulator (integration) see the same HTTP requests a real n8n would send.
+ *   returnFullResponse→{body, headers, statusCode, statusMessage}, `User-Agent: n8n` unless set, no Content-Type
+ *   without a body); errors are wrapped in NodeApiError as n8n does.
+ *   So nock (unit) and the real emulator (integration) see the same HTTP requests a real n8n would send;
+ *   test/engine/fake.test.ts compares them with n8n-core's (npm run test:integration).
  * - Everything the nodes log is captured in `ctx.logs`, so tests can scan it for secrets.
  */
 import axios, { type AxiosRequestConfig } from 'axios';
@@ -24,6 +26,16 @@ import {
 } from 'n8n-workflow';
 
 import { InfobipConversationsApi } from '../../credentials/InfobipConversationsApi.credentials';
+
+/**
+ * n8n's axios defaults (n8n-core 1.x axios-config, @n8n/backend-network 2.x configureGlobalAxiosDefaults): no
+ * Content-Type at all on a request without a body, query strings as qs `indices`.
+ */
+const n8nAxios = axios.create();
+n8nAxios.interceptors.request.use((config) => {
+	if (config.data === undefined) config.headers.setContentType(false, false);
+	return config;
+});
 
 export type ParamSource = Record<string, unknown> | ((itemIndex: number) => Record<string, unknown>);
 
@@ -118,6 +130,7 @@ export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown
 	if (opts.json && !Object.keys(headers).some((h) => h.toLowerCase() === 'accept')) {
 		headers.Accept = 'application/json';
 	}
+	if (!Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent')) headers['User-Agent'] = 'n8n';
 	const method = (opts.method ?? 'GET').toUpperCase();
 	const config: AxiosRequestConfig = {
 		method,
@@ -131,9 +144,9 @@ export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown
 		maxContentLength: Infinity,
 		signal: opts.abortSignal as AxiosRequestConfig['signal'],
 	};
-	if (opts.arrayFormat !== undefined && opts.qs) {
-		// n8n serialises qs with `qs.stringify(params, { arrayFormat })` when arrayFormat is given
-		config.paramsSerializer = { serialize: (params: Record<string, unknown>) => serializeQuery(params, opts.arrayFormat!) };
+	if (opts.qs) {
+		// n8n serialises qs with `qs.stringify(params, { arrayFormat })`, `indices` unless the request says otherwise
+		config.paramsSerializer = { serialize: (params: Record<string, unknown>) => serializeQuery(params, opts.arrayFormat ?? 'indices') };
 	}
 	if (opts.encoding !== undefined) config.responseType = opts.encoding as AxiosRequestConfig['responseType'];
 	if (opts.disableFollowRedirect) config.maxRedirects = 0;
@@ -144,7 +157,7 @@ export async function n8nHttpRequest(opts: IHttpRequestOptions): Promise<unknown
 		}
 	}
 	if (opts.ignoreHttpStatusErrors) config.validateStatus = () => true;
-	const result = await axios.request(config);
+	const result = await n8nAxios.request(config);
 	if (opts.returnFullResponse) {
 		return { body: result.data, headers: result.headers, statusCode: result.status, statusMessage: result.statusText };
 	}
@@ -168,10 +181,33 @@ export async function n8nLegacyRequest(opts: IRequestOptions): Promise<unknown> 
 	if (opts.useStream) config.responseType = 'stream';
 	if (opts.json === false || opts.json === undefined) config.transformResponse = (res: unknown) => res;
 	if (opts.simple === false) config.validateStatus = () => true;
-	const result = await axios.request(config);
+	const result = await n8nAxios.request(config);
 	return opts.resolveWithFullResponse
 		? { body: result.data, headers: { ...result.headers }, statusCode: result.status, statusMessage: result.statusText }
 		: result.data;
+}
+
+/** pretty-bytes, as n8n formats fileSize: '43 B', '1.5 kB', '43.2 kB'. */
+function prettyBytes(n: number): string {
+	const units = ['B', 'kB', 'MB', 'GB'];
+	let i = 0;
+	while (n >= 1000 && i < units.length - 1) {
+		n /= 1000;
+		i++;
+	}
+	return `${i === 0 ? n : Number(n.toPrecision(3))} ${units[i]}`;
+}
+
+/** n8n's fileType (from the MIME type) and fileExtension (from the MIME type, else the file name). */
+function binaryFileType(mimeType: string | undefined, fileName: string | undefined): { fileType?: string; fileExtension?: string } {
+	const out: { fileType?: string; fileExtension?: string } = {};
+	if (mimeType === 'text/html') out.fileType = 'html';
+	else if (mimeType === 'application/json') out.fileType = 'json';
+	else if (mimeType?.startsWith('text/')) out.fileType = 'text';
+	else if (mimeType?.startsWith('image/')) out.fileType = 'image';
+	const ext = mimeType === 'text/html' ? 'html' : fileName?.includes('.') ? fileName.split('.').pop() : undefined;
+	if (ext) out.fileExtension = ext;
+	return out;
 }
 
 export function createExecuteContext(options: FakeContextOptions): FakeContext {
@@ -232,11 +268,14 @@ export function createExecuteContext(options: FakeContextOptions): FakeContext {
 				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } | Array<{ item: number }> }) =>
 				data.map((d) => ({ ...d, pairedItem: meta.itemData })),
+			// n8n's in-memory binary data (1.x default; 2.x stores a file and adds id and bytes): checked against the
+			// real prepareBinaryData by test/engine/contextCard.test.ts
 			prepareBinaryData: async (buffer: Buffer, fileName?: string, mimeType?: string) => ({
-				data: buffer.toString('base64'),
 				mimeType: mimeType ?? 'application/octet-stream',
+				...binaryFileType(mimeType, fileName),
+				data: buffer.toString('base64'),
 				fileName,
-				fileSize: `${buffer.length} B`,
+				fileSize: prettyBytes(buffer.length),
 			}),
 			httpRequest: async (opts: IHttpRequestOptions) => {
 				httpLog.push({ method: opts.method ?? 'GET', url: `${opts.baseURL ?? ''}${opts.url}`, headers: (opts.headers ?? {}) as Record<string, string>, body: opts.body });
