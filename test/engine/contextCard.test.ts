@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import type { IBinaryData, INode } from 'n8n-workflow';
 
-import { startTestServer, type TestServer } from '../contextCard/server';
+import { startTestServer, type TestServer } from '../support/cardWebhookServer';
 import { TestN8n, type WorkflowJson } from './support/engine';
 import { binaryBuffer, logs, stopN8n, versions } from './support/n8n';
 

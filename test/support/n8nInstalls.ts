@@ -3,6 +3,7 @@
  * this package against n8n's own node and credential types. Such a test is skipped while a version is not installed
  * (npm test needs none), except with INFOBIP_REQUIRE_N8N=1 (.ci/run, after the install), where it must run.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -14,6 +15,14 @@ const cache = process.env.INFOBIP_N8N_CACHE || path.join(os.homedir(), '.cache/i
 /** The node_modules folder of an installed n8n version. */
 export function n8nModules(version: string): string {
 	return path.join(cache, `n8n-${version}`, 'node_modules');
+}
+
+/**
+ * Whether a version is completely installed: scripts/e2e/install-n8n.sh writes `.complete` last. A folder without it
+ * is an install still under way (in CI it runs in the background while the unit tests run) or a failed one.
+ */
+export function n8nInstalled(version: string): boolean {
+	return fs.existsSync(path.join(cache, `n8n-${version}`, '.complete'));
 }
 
 /** `it` when `installed` (or INFOBIP_REQUIRE_N8N=1), else `it.skip`. */

@@ -449,7 +449,13 @@ describe('errors', () => {
 		expect(error.description).toMatch(/credential/);
 		const ctx = sweepContext(bad, {}, { continueOnFail: true, items: [{ json: {} }, { json: {} }] });
 		const out = await new (await import('../../nodes/InfobipConversations/InfobipConversations.node')).InfobipConversations().execute.call(ctx);
-		expect(out[0]).toEqual([{ json: { error: 'Infobip: Invalid login details', description: expect.stringContaining('401') }, pairedItem: { item: 0 } }]);
+		expect(out[0]).toEqual([
+			{
+				json: { error: 'Infobip: Invalid login details', description: expect.stringContaining('401') },
+				error: expect.objectContaining({ message: 'Infobip: Invalid login details' }),
+				pairedItem: { item: 0 },
+			},
+		]);
 		expect(JSON.stringify([out, error.message, error.description, ctx.logs])).not.toContain('wrong-secret-key');
 	});
 

@@ -104,7 +104,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			out.push(await processItem.call(this, i, items[i], state));
 		} catch (error) {
 			if (this.continueOnFail()) {
-				out.push(errorItem(error, i));
+				out.push(errorItem(this.getNode(), error, i));
 				continue;
 			}
 			throw toNodeError(this.getNode(), error, i);

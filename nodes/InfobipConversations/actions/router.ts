@@ -44,7 +44,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const out = await op.execute.call(this, 0);
 			return [out.map((json) => ({ json, pairedItem: { item: 0 } }))];
 		} catch (error) {
-			if (this.continueOnFail()) return [[errorItem(error, 0)]];
+			if (this.continueOnFail()) return [[errorItem(this.getNode(), error, 0)]];
 			throw toNodeError(this.getNode(), error, 0);
 		}
 	}
@@ -58,7 +58,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const out = await op.execute.call(this, i);
 				return out.map((json) => ({ json, pairedItem: { item: i } }));
 			} catch (error) {
-				if (this.continueOnFail()) return [errorItem(error, i)];
+				if (this.continueOnFail()) return [errorItem(this.getNode(), error, i)];
 				throw toNodeError(this.getNode(), error, i);
 			}
 		},

@@ -2,7 +2,7 @@
  * "Max Requests per Second": paces every Conversations API call of ONE node execution.
  *
  * A token bucket holding one token (GCRA): each call takes the next free start slot, slots are evenly spaced,
- * and calls get them in the order they ask, whatever the concurrency. Retries and reconcile lookups take slots
+ * and calls get them in the order they ask, whatever the concurrency; a late wake-up moves the later slots. Retries and reconcile lookups take slots
  * too. Slots are spaced 5 % wider than 1/limit: a server counting requests in a sliding or fixed 1-second
  * window sees them a little earlier or later than they were sent (network and event-loop jitter), and exact
  * spacing would now and then put limit + 1 requests into one of its windows.
@@ -32,7 +32,8 @@ const realClock: PacerClock = { now: () => performance.now(), sleep: async (ms) 
 
 export class RequestPacer {
 	readonly intervalMs: number;
-	private nextSlot = Number.NEGATIVE_INFINITY;
+	private lastSlot = Number.NEGATIVE_INFINITY;
+	private queue: Promise<void> = Promise.resolve();
 
 	constructor(
 		readonly perSecond: number,
@@ -41,12 +42,19 @@ export class RequestPacer {
 		this.intervalMs = pacingIntervalMs(perSecond);
 	}
 
-	/** Resolves at this call's start slot (at once when the previous slot is far enough in the past). */
+	/**
+	 * Resolves at this call's start slot (at once when the previous slot is far enough in the past). Calls take their
+	 * slots one after another, and a slot is never earlier than the moment its call actually woke up: when a timer
+	 * fires late (a busy event loop), the following slots move with it instead of bunching up behind it.
+	 */
 	async take(): Promise<void> {
-		const now = this.clock.now();
-		const slot = Math.max(now, this.nextSlot);
-		this.nextSlot = slot + this.intervalMs;
-		if (slot > now) await this.clock.sleep(slot - now);
+		const turn = this.queue.then(async () => {
+			const wait = this.lastSlot + this.intervalMs - this.clock.now();
+			if (wait > 0) await this.clock.sleep(wait);
+			this.lastSlot = Math.max(this.clock.now(), this.lastSlot + this.intervalMs);
+		});
+		this.queue = turn.catch(() => undefined);
+		await turn;
 	}
 }
 

@@ -399,7 +399,12 @@ describe('failed calls: fallback card or a clear error', () => {
 		});
 		const [out] = await new InfobipContextCard().execute.call(ctx);
 		expect(out).toHaveLength(3);
-		expect(out[1]).toEqual({ json: { error: 'The webhook answered HTTP 500 Internal Server Error', description: expect.stringContaining('Fallback Card') }, pairedItem: { item: 1 } });
+		// the error also rides at item level, so "Continue (using error output)" sends the item to the error output
+		expect(out[1]).toEqual({
+			json: { error: 'The webhook answered HTTP 500 Internal Server Error', description: expect.stringContaining('Fallback Card') },
+			error: expect.objectContaining({ message: 'The webhook answered HTTP 500 Internal Server Error' }),
+			pairedItem: { item: 1 },
+		});
 		expect(out[0].json.fallback).toBe(false);
 		expect(out[2].pairedItem).toEqual({ item: 2 });
 	});

@@ -15,7 +15,7 @@ import { createExecuteContext } from '../../helpers/n8nContext';
 import { serveTrigger, type ServedTrigger } from '../../helpers/webhookContext';
 import { JIRA_ISSUE, startTestServer, type TestServer } from '../../support/cardWebhookServer';
 import { servedCardTrigger } from '../../support/cardTriggerServed';
-import { itWithN8n, n8nModules, N8N_VERSIONS } from '../../support/n8nInstalls';
+import { itWithN8n, n8nInstalled, n8nModules, N8N_VERSIONS } from '../../support/n8nInstalls';
 
 const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../examples/context-card-jira.json'), 'utf8')) as {
 	nodes: INode[];
@@ -142,7 +142,7 @@ describe('the workflow file', () => {
 
 	for (const version of N8N_VERSIONS) {
 		const modules = n8nModules(version);
-		const maybe = itWithN8n(fs.existsSync(path.join(modules, 'n8n-nodes-base')));
+		const maybe = itWithN8n(n8nInstalled(version));
 		/* eslint-disable @typescript-eslint/no-require-imports */
 		maybe(`n8n ${version}'s expression engine resolves the trigger's webhook: the example's method, the "html" field as text/html, the raw body`, () => {
 			const n8nWorkflow = require(path.join(modules, 'n8n-workflow')) as typeof import('n8n-workflow');

@@ -10,12 +10,12 @@ import type { ICredentialType } from 'n8n-workflow';
 
 import { InfobipContextCard } from '../../../../nodes/InfobipContextCard/InfobipContextCard.node';
 import { GENERIC_CREDENTIALS, OAUTH2_SECRETS, PREDEFINED_CREDENTIALS } from '../../../../nodes/InfobipContextCard/descriptions/credentials';
-import { itWithN8n, n8nModules, N8N_VERSIONS } from '../../../support/n8nInstalls';
+import { itWithN8n, n8nInstalled, n8nModules, N8N_VERSIONS } from '../../../support/n8nInstalls';
 
 
 function loader(version: string) {
 	const dir = path.join(n8nModules(version), 'n8n-nodes-base/dist/credentials');
-	if (!fs.existsSync(dir)) return undefined;
+	if (!n8nInstalled(version) && process.env.INFOBIP_REQUIRE_N8N !== '1') return undefined;
 	const files = new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.credentials.js')).map((f) => [f.replace('.credentials.js', '').toLowerCase(), f]));
 	return (name: string): ICredentialType | undefined => {
 		const file = files.get(name.toLowerCase());

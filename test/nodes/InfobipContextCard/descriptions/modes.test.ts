@@ -10,7 +10,7 @@ import * as devWorkflow from 'n8n-workflow';
 import type { INode, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { InfobipContextCard } from '../../../../nodes/InfobipContextCard/InfobipContextCard.node';
-import { itWithN8n, n8nModules, N8N_VERSIONS } from '../../../support/n8nInstalls';
+import { itWithN8n, n8nInstalled, n8nModules, N8N_VERSIONS } from '../../../support/n8nInstalls';
 
 type NodeHelpers = typeof devWorkflow.NodeHelpers;
 
@@ -108,7 +108,7 @@ describe("n8n-workflow (the package's own)", () => checks(devWorkflow.NodeHelper
 
 for (const version of N8N_VERSIONS) {
 	const modules = n8nModules(version);
-	const installed = fs.existsSync(path.join(modules, 'n8n-workflow'));
+	const installed = n8nInstalled(version);
 	describe(`n8n ${version}`, () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const helpers = installed ? (require(path.join(modules, 'n8n-workflow')) as typeof devWorkflow).NodeHelpers : devWorkflow.NodeHelpers;
