@@ -375,7 +375,7 @@ describe('Conversation operations', () => {
 });
 
 describe('sameContent (recognising a sent message in a listing)', () => {
-	const { sameContent } = jest.requireActual('../../nodes/InfobipConversations/actions/message/send.operation') as typeof import('../../nodes/InfobipConversations/actions/message/send.operation');
+	const { sameContent } = jest.requireActual('../../nodes/InfobipConversations/transport/conversations') as typeof import('../../nodes/InfobipConversations/transport/conversations');
 	it('ignores key order, extra fields and extra nulls; compares what was sent', () => {
 		expect(sameContent({ text: 'hi' }, { text: 'hi' })).toBe(true);
 		expect(sameContent({ url: 'u', caption: 'c' }, { caption: 'c', url: 'u', showUrlPreview: null })).toBe(true);

@@ -9,11 +9,23 @@ import {
 } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { MAX_ATTEMPTS, infobipApiRequest, infobipApiRequestWithHeaders, type InfobipRequest } from '../../transport';
-import { mergeMetadata, readMetadata, type MergeOptions, type MetadataWritePath } from '../../transport/metadata';
+import { MAX_ATTEMPTS } from '../../transport';
+import {
+	assignConversation,
+	closeConversation,
+	getConversation,
+	listConversations,
+	listMessages,
+	mergeMetadata,
+	readMetadata,
+	routeConversation,
+	sendMessage,
+	type MergeOptions,
+	type MetadataWritePath,
+} from '../../transport/conversations';
 import { pacingIntervalMs } from '../../transport/pacer';
 import { sleep } from '../../transport/sleep';
-import { conversationPath, resolveAgentId } from '../../helpers/params';
+import { resolveAgentId } from '../../helpers/params';
 import {
 	ServerClock,
 	describeOutcome,
@@ -27,7 +39,6 @@ import {
 	type SweepAction,
 } from '../../helpers/sweep';
 import { CHANNELS } from '../../../shared/infobip';
-import { sendMessage } from '../message/send.operation';
 import { concurrencyOption, maxRequestsPerSecondOption } from '../../helpers/options';
 import { agentLocatorField } from './common';
 import { toNodeError } from '../../../shared/errors';
@@ -345,13 +356,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const runId = `${String(this.getExecutionId?.() ?? 'manual').replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${randomUUID().slice(0, 8)}`;
 	const clock = new ServerClock();
 
-	const call = async (req: InfobipRequest): Promise<IDataObject> => {
-		const { body, headers } = await infobipApiRequestWithHeaders.call(this, req);
-		clock.observe(headers.date);
-		return body;
-	};
-	// metadata calls go through transport/metadata.ts (PATCH, or GET + PUT where the account refuses PATCH); their
-	// answers feed the server clock too. A conversation without metadata (404 on GET) has no claim.
+	// every answer feeds the server clock; metadata calls go through transport/metadata.ts (PATCH, or GET + PUT where
+	// the account refuses PATCH). A conversation without metadata (404 on GET) has no claim.
 	const observed: MergeOptions = { onHeaders: (headers) => clock.observe(headers.date) };
 	const writePaths = new Set<MetadataWritePath>();
 	const writeMetadata = async (id: string, values: IDataObject, current?: IDataObject): Promise<void> => {
@@ -364,18 +370,17 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	 * conversation by an old message and acts early.
 	 */
 	const lastMessageOf = async (id: string): Promise<IDataObject | undefined> => {
-		const path = conversationPath(id, '/messages');
-		const body = await call({ method: 'GET', path, qs: { limit: 2, orderBy: 'createdAt:desc' } });
+		const body = await listMessages(this, id, { limit: 2, orderBy: 'createdAt:desc' }, observed);
 		const messages = (body.messages as IDataObject[] | undefined) ?? [];
 		if (messages.length < 2 || newestFirst(messages[0], messages[1])) return messages[0];
 		const total = Number((body.pagination as IDataObject | undefined)?.totalItems);
 		if (!Number.isInteger(total) || total < 1) return messages.reduce((a, b) => (newestFirst(a, b) ? a : b));
-		const last = await call({ method: 'GET', path, qs: { limit: 1, page: total - 1 } });
+		const last = await listMessages(this, id, { limit: 1, page: total - 1 }, observed);
 		return ((last.messages as IDataObject[] | undefined) ?? [])[0] ?? messages[0];
 	};
 
 	// Probe: checks the credential and the filters, and gives the server's clock before anything is listed.
-	await call({ method: 'GET', path: '/ccaas/1/conversations', qs: { agentId: botId, status: p.statuses[0], limit: 1 } });
+	await listConversations(this, { agentId: botId, status: p.statuses[0], limit: 1 }, observed);
 	const serverStart = clock.now();
 	const cutoff = serverStart - timeoutMs;
 
@@ -481,7 +486,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			const [metadata, newest, now] = await Promise.all([
 				readMetadata(this, id, observed),
 				lastMessageOf(id),
-				call({ method: 'GET', path: conversationPath(id) }),
+				getConversation(this, id, observed),
 			]);
 			const holder = metadata[p.claimKey];
 			if (holder !== c.claim) {
@@ -517,7 +522,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			if (last?.from && last.to && last.channel) {
 				const inbound = last.direction !== 'OUTBOUND';
 				try {
-					await sendMessage.call(this, {
+					await sendMessage(this, {
 						conversationId: id,
 						agentId: botId,
 						from: String(inbound ? last.to : last.from),
@@ -542,17 +547,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		const attempts = (extra.messageSent || alreadySaid ? ACTION_ROUNDS_AFTER_MESSAGE : 1) * MAX_ATTEMPTS;
 		try {
 			if (action === 'close') {
-				await call({ method: 'PATCH', path: conversationPath(id), body: { status: 'CLOSED' }, attempts });
+				await closeConversation(this, id, { ...observed, attempts });
 			} else if (action === 'route') {
-				await call({ method: 'POST', path: conversationPath(id, '/route'), retry: 'idempotent', attempts });
+				await routeConversation(this, id, { ...observed, attempts });
 			} else {
-				await call({ method: 'PUT', path: conversationPath(id, '/assignee'), body: { agentId: assignee }, attempts });
+				await assignConversation(this, id, assignee, { ...observed, attempts });
 			}
 		} catch (error) {
 			let closed = false;
 			if (httpCode(error) === '400' && action !== 'assign') {
-				closed = await infobipApiRequest
-					.call(this, { method: 'GET', path: conversationPath(id) })
+				closed = await getConversation(this, id)
 					.then((conv) => conv.status === 'CLOSED')
 					.catch(() => false);
 			}
@@ -606,7 +610,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 				pageSize: p.pageSize,
 				mutating: acting,
 				fetchPage: async (page) => {
-					const body = await call({ method: 'GET', path: '/ccaas/1/conversations', qs: { ...qs, page } });
+					const body = await listConversations(this, { ...qs, page }, observed);
 					const total = (body.pagination as IDataObject | undefined)?.totalItems;
 					return {
 						items: ((body.conversations as Array<IDataObject & { id: string }> | undefined) ?? []).filter((c) => c && c.id),
