@@ -21,15 +21,6 @@ function sources(dir: string): string[] {
 
 const files = ['nodes', 'credentials', 'emulator'].flatMap((d) => sources(join(ROOT, d)));
 
-/**
- * Files still waiting for their split (issue 15). Each entry must still be too long — the test fails once it is
- * not, so the list only shrinks — and nothing else may be.
- */
-const NOT_YET_SPLIT = [
-	'nodes/InfobipConversations/actions/conversation/sweepIdle.operation.ts',
-];
-const waiting = (entry: string) => NOT_YET_SPLIT.some((f) => entry.startsWith(`${f}:`));
-
 function longFunctions(file: string): string[] {
 	const text = readFileSync(file, 'utf8');
 	const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
@@ -56,19 +47,11 @@ describe('code size', () => {
 			.map((f) => ({ f: relative(ROOT, f), lines: readFileSync(f, 'utf8').split('\n').length }))
 			.filter((x) => x.lines > MAX_FILE_LINES)
 			.map((x) => `${x.f}: ${x.lines} lines`);
-		expect(long.filter((l) => !waiting(l))).toEqual([]);
+		expect(long).toEqual([]);
 	});
 
 	it(`no function there is over ${MAX_FUNCTION_LINES} lines`, () => {
 		const long = files.flatMap(longFunctions);
-		expect(long.filter((l) => !waiting(l))).toEqual([]);
-	});
-
-	it('every file still waiting for its split is still too long (then it leaves NOT_YET_SPLIT)', () => {
-		const long = [
-			...files.filter((f) => readFileSync(f, 'utf8').split('\n').length > MAX_FILE_LINES).map((f) => `${relative(ROOT, f)}:`),
-			...files.flatMap(longFunctions),
-		];
-		expect(NOT_YET_SPLIT.filter((f) => !long.some((l) => l.startsWith(`${f}:`)))).toEqual([]);
+		expect(long).toEqual([]);
 	});
 });

@@ -4,7 +4,7 @@
 import { NodeApiError, NodeOperationError, type IHttpRequestOptions } from 'n8n-workflow';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { ACTION_ROUNDS_AFTER_MESSAGE, CLAIM_TTL_MS } from '../../nodes/InfobipConversations/actions/conversation/sweepIdle.operation';
+import { ACTION_ROUNDS_AFTER_MESSAGE, CLAIM_TTL_MS } from '../../nodes/InfobipConversations/actions/conversation/sweepIdle';
 import { MAX_ATTEMPTS } from '../../nodes/InfobipConversations/transport';
 import { MIN, interceptRequests, outboundCounts, runSweep, summaryOf, sweepContext } from './helpers';
 

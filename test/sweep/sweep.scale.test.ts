@@ -2,7 +2,7 @@
  * Scale: paging stays correct while the sweep closes thousands of conversations.
  */
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { CLAIM_TTL_MS } from '../../nodes/InfobipConversations/actions/conversation/sweepIdle.operation';
+import { CLAIM_TTL_MS } from '../../nodes/InfobipConversations/actions/conversation/sweepIdle';
 import { MIN, runSweep, summaryOf, sweepContext } from './helpers';
 
 jest.setTimeout(120_000);

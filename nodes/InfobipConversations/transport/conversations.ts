@@ -9,6 +9,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { parseInfobipTime } from '../../shared/infobip';
 import { conversationPath } from '../helpers/params';
 import { getAll, infobipApiRequestWithHeaders, type InfobipRequest } from './index';
 import type { MetadataCallOptions } from './metadata';
@@ -83,6 +84,28 @@ export async function assignConversation(
 /** One page of a conversation's messages: the answer as it is (`messages`, `pagination`). */
 export async function listMessages(ctx: IExecuteFunctions, id: string, qs: IDataObject, options?: CallOptions): Promise<IDataObject> {
 	return await call(ctx, { method: 'GET', path: conversationPath(id, '/messages'), qs }, options);
+}
+
+/**
+ * The newest message of a conversation. Two are asked for, newest first: if the answer is not newest first (a server
+ * that ignores orderBy), the newest is read from the last page of the default order instead, so a caller never
+ * judges a conversation by an old message (the sweep would act early).
+ */
+export async function newestMessage(ctx: IExecuteFunctions, id: string, options?: CallOptions): Promise<IDataObject | undefined> {
+	const body = await listMessages(ctx, id, { limit: 2, orderBy: 'createdAt:desc' }, options);
+	const messages = (body.messages as IDataObject[] | undefined) ?? [];
+	if (messages.length < 2 || newestFirst(messages[0], messages[1])) return messages[0];
+	const total = Number((body.pagination as IDataObject | undefined)?.totalItems);
+	if (!Number.isInteger(total) || total < 1) return messages.reduce((a, b) => (newestFirst(a, b) ? a : b));
+	const last = await listMessages(ctx, id, { limit: 1, page: total - 1 }, options);
+	return ((last.messages as IDataObject[] | undefined) ?? [])[0] ?? messages[0];
+}
+
+/** Whether `a` is not older than `b` (by createdAt; unknown times count as in order). */
+function newestFirst(a: IDataObject, b: IDataObject): boolean {
+	const ta = parseInfobipTime(a.createdAt);
+	const tb = parseInfobipTime(b.createdAt);
+	return ta === undefined || tb === undefined || ta >= tb;
 }
 
 /** A conversation's messages matching `qs`, all or up to `limit`, page by page. */
