@@ -4,9 +4,9 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	// End-to-end tests against a real n8n run with `npm run test:e2e` (see jest.e2e.config.js).
-	// test/engine runs inside an installed n8n's engine, on Node.js 24: `npm run test:integration`.
-	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/engine/'],
+	// test/engine runs inside an installed n8n's engine, on Node.js 24: `npm run test:integration`
+	// (scripts/integration/jest.config.js). The end-to-end tests in real n8n are scripts, not jest: `npm run test:e2e`.
+	testPathIgnorePatterns: ['/node_modules/', '/test/engine/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	testTimeout: 30000,
 };

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The test harness's execute context (test/helpers/n8nContext.ts) with its HTTP replaced by n8n's own: what
+ * The test harness's execute context (test/support/n8nContext.ts) with its HTTP replaced by n8n's own: what
  * n8n-core's httpRequestWithAuthentication does in n8n 2.40.7 — apply the credential type's `authenticate`, replace
  * the caller's abort signal, drop an empty body — then send with @n8n/backend-network's OutboundHttp (axios), the
  * helper behind this.helpers.httpRequest in n8n. Loaded from the n8n install, so the bench runs n8n's real code.
@@ -68,7 +68,7 @@ function useN8nHttp(ctx, install, cancelSignal) {
  * @param {any} options FakeContextOptions
  */
 function n8nExecuteContext(install, options) {
-	const { createExecuteContext } = requireTs('test/helpers/n8nContext.ts');
+	const { createExecuteContext } = requireTs('test/support/n8nContext.ts');
 	return useN8nHttp(createExecuteContext(options), install, options.cancelSignal);
 }
 

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Lets the bench (plain JS) reuse the TypeScript test helpers (test/helpers/n8nContext.ts, test/sweep/*.ts):
+ * Lets the bench (plain JS) reuse the TypeScript test helpers (test/support/n8nContext.ts, test/support/sweep.ts, childEmulator.ts):
  * a `.ts` require hook that transpiles with the repo's TypeScript. Imports of the package's own code
  * (nodes/, credentials/, emulator/) are answered from the build in dist/, so the bench measures what ships.
  */

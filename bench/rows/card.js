@@ -13,7 +13,7 @@
  *     checks and rendering of URL and card, credential lookup, the HTTP call through n8n 2.40.7's own request
  *     helper — @n8n/backend-network OutboundHttp, axios — with streamed size-limited body read, JSON parse,
  *     secret redaction, the HTML binary) but not n8n's per-node engine work (expression resolution, credential
- *     decryption, run-data bookkeeping), which the test harness (test/helpers/n8nContext.ts) replaces with
+ *     decryption, run-data bookkeeping), which the test harness (test/support/n8nContext.ts) replaces with
  *     plain lookups. A third variant, n8n's request helper alone, splits client cost from node cost.
  *     Goal: ≤ 1.2× the bare call's time.
  */

@@ -2,11 +2,11 @@
 /**
  * Child process of the sweep row (started with --expose-gc): the sweeping client, alone in its process so its
  * heap is its own. Commands (one JSON line each on stdin, one JSON answer line on stdout):
- *   { kind: 'sweep', emu, install, parameters, sampleHeap }  the node's Sweep Idle Sessions (test/sweep/helpers.ts
+ *   { kind: 'sweep', emu, install, parameters, sampleHeap }  the node's Sweep Idle Sessions (test/support/sweep.ts
  *      sweepContext + runSweep) with n8n 2.40.7's request helper
  *   { kind: 'raw', emu, mode: 'list' | 'list+last' | 'close', pageSize, concurrency, idleTimeoutMinutes, sampleHeap,
  *     client?: 'n8n', install } the same work done with bare undici (or with n8n's request helper)
- * Heap sampling (like test/sweep/sweep.memory.test.ts): a forced GC and heapUsed before every listing request;
+ * Heap sampling (like test/nodes/InfobipConversations/actions/conversation/sweepIdle/run.memory.test.ts): a forced GC and heapUsed before every listing request;
  * the figure is the peak minus the heap right before the run.
  */
 const { Agent, request } = require('undici');
@@ -40,7 +40,7 @@ function heapProbe(enabled) {
 }
 
 async function sweep(cmd) {
-	const { sweepContext, runSweep, interceptRequests } = requireTs('test/sweep/helpers.ts');
+	const { sweepContext, runSweep, interceptRequests } = requireTs('test/support/sweep.ts');
 	const ctx = useN8nHttp(sweepContext(cmd.emu, cmd.parameters), cmd.install);
 	const heap = heapProbe(cmd.sampleHeap);
 	let requests = 0;

@@ -2,7 +2,7 @@
 /**
  * Row 4 — Sweep Idle Sessions over 100,000 conversations.
  *
- * The emulator runs in a child process (test/sweep/childEmulator.ts), the sweeping client in another
+ * The emulator runs in a child process (test/support/childEmulator.ts), the sweeping client in another
  * (bench/rows/sweep-worker.js, the node through n8n 2.40.7's request helper, or bare undici), so each heap is its own.
  * Scenario: N open conversations assigned to the bot, 2 % of them idle (last message 31–91 min ago), the others
  * active (last message 5–25 min ago); Idle Timeout 30 min, Statuses Open, Page Size 100, Concurrency 5 (the
@@ -15,7 +15,7 @@
  *      metadata, waits the settle time once per page, re-checks, closes and records; the baseline lists and
  *      PATCHes status CLOSED (no claim, no re-check). Reseeded before every run.
  *   4c Peak heap growth of the sweeping process at 10,000 vs 100,000 conversations (Report Only and Close).
- *      Goal: flat in N (the 100,000 run within 6 MB of the 10,000 run, as test/sweep/sweep.memory.test.ts).
+ *      Goal: flat in N (the 100,000 run within 6 MB of the 10,000 run, as test/nodes/InfobipConversations/actions/conversation/sweepIdle/run.memory.test.ts).
  */
 const path = require('node:path');
 
@@ -32,7 +32,7 @@ const CONCURRENCY = 5;
  * @param {{ rounds: number, warmup: number, quick: boolean, log: (l: string) => void, install: any }} ctx
  */
 async function run({ rounds, warmup, quick, log, install }) {
-	const { startChildEmulator } = requireTs('test/sweep/childEmulator.ts');
+	const { startChildEmulator } = requireTs('test/support/childEmulator.ts');
 	const emu = await startChildEmulator({ sessionTimeoutSeconds: 7 * 86_400 });
 	const worker = await startChild(path.join(__dirname, 'sweep-worker.js'), [], { execArgv: ['--expose-gc'] });
 	const big = quick ? 20_000 : 100_000;

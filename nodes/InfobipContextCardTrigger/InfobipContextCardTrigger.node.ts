@@ -8,18 +8,16 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { discardBody, readBody } from '../shared/webhook/body';
+import { readBody } from '../shared/webhook/body';
 import { headerCredentialTest } from '../shared/webhook/credentialTest';
 import { authenticateHeader, type HeaderAuthOptions } from '../shared/webhook/authenticate';
 import { CREDENTIAL_CACHE_TTL_MS } from '../shared/webhook/credentialCache';
 import type { InboundRequest, OutboundResponse } from '../shared/webhook/http';
-import { sendJson } from '../shared/webhook/respond';
+import { answerJson } from '../shared/webhook/respond';
 import { CARD_QUERY_STRING, conversationVariables, parseBody, parseQuery, visibleHeaders } from './helpers/request';
 
 /** A card request carries at most a few variables; a larger body is refused (413) without starting anything. */
 export const MAX_BODY_BYTES = 64 * 1024;
-/** After an early answer, at most this much of an unread body is drained before the connection is dropped. */
-const DISCARD_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_CARD_FIELD = 'html';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -179,11 +177,7 @@ export class InfobipContextCardTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject() as unknown as InboundRequest;
 		const res = this.getResponseObject() as unknown as OutboundResponse;
-		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
-			discardBody(req, DISCARD_LIMIT_BYTES);
-			sendJson(res, status, body);
-			return { noWebhookResponse: true };
-		};
+		const answer = (status: number, body: IDataObject): IWebhookResponseData => answerJson(req, res, status, body);
 
 		// 1. Authentication, before anything else: no execution starts, so nothing is fetched.
 		let secretHeader: string | undefined;

@@ -1,17 +1,14 @@
 import type { IDataObject, ICredentialDataDecryptedObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { authenticateHeader } from '../shared/webhook/authenticate';
-import { discardBody, parseJson, readBody } from '../shared/webhook/body';
+import { parseJson, readBody } from '../shared/webhook/body';
 import type { InboundRequest, OutboundResponse } from '../shared/webhook/http';
-import { sendJson } from '../shared/webhook/respond';
+import { answerJson, sendJson } from '../shared/webhook/respond';
 import { acceptMessages, staticDataBackend, type DedupeBackend, type MessageOutcome } from './helpers/accept';
 import { readMessages, type MessageResult } from './helpers/inbound';
 import { resolveSettings, type TriggerSettings } from './helpers/item';
 import { parseStrictMessage } from './helpers/payload';
 import { recordInRedis, redisClient, redisKey, redisSettings } from './helpers/redisStore';
-
-/** After an early answer, at most this much of an unread body is drained before the connection is dropped. */
-const DISCARD_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * One request to the trigger's URL: 401 → 413 → 400 in that order, then filters and deduplication per message,
@@ -21,11 +18,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	const req = this.getRequestObject() as unknown as InboundRequest;
 	const res = this.getResponseObject() as unknown as OutboundResponse;
 	const settings = resolveSettings((this.getNodeParameter('triggerOptions', {}) as IDataObject) ?? {});
-	const answer = (status: number, body: IDataObject): IWebhookResponseData => {
-		discardBody(req, DISCARD_LIMIT_BYTES);
-		sendJson(res, status, body);
-		return { noWebhookResponse: true };
-	};
+	const answer = (status: number, body: IDataObject): IWebhookResponseData => answerJson(req, res, status, body);
 
 	// 1. Authentication, before a byte of the body is read (the expected header from a short-lived cache of the
 	// credential: loading a credential in a webhook is its most expensive step).

@@ -3,7 +3,7 @@
  * redeliveryDelayMs), which the reliability harness relies on, and delivery retries.
  */
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { botServer, type BotServer } from './support';
+import { botServer, type BotServer } from '../support/emulator';
 
 describe('emulator: at-least-once delivery to the bot (bot.redeliveryRate)', () => {
 	let emu: RunningEmulator | undefined;

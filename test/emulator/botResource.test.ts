@@ -4,7 +4,7 @@
  * is what GET shows and what the next delivery to the Bot URL uses. The control API never shows a header value.
  */
 import { startEmulator, type EmulatorProfile, type RunningEmulator } from '../../emulator';
-import { botServer, send, type BotServer } from './support';
+import { botServer, send, type BotServer } from '../support/emulator';
 
 const required = { displayName: 'Support bot', destination: '447860099299', channel: 'WHATSAPP' };
 

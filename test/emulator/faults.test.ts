@@ -7,7 +7,7 @@
 import { request } from 'undici';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { send as sendJson } from './support';
+import { send as sendJson } from '../support/emulator';
 
 let emu: RunningEmulator;
 let conversationId: string;

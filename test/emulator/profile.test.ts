@@ -4,7 +4,7 @@
  * (PUT /_emulator/config {profile}) or setProfile(); shown in GET /_emulator/state.
  */
 import { DOCUMENTED_BOT_FIELDS, startEmulator, type EmulatorProfile, type RunningEmulator } from '../../emulator';
-import { botServer, send, type BotServer } from './support';
+import { botServer, send, type BotServer } from '../support/emulator';
 
 const snapshot = (emu: RunningEmulator) =>
 	JSON.stringify({ conversations: [...emu.state.conversations.values()], messages: [...emu.state.messages], metadata: [...emu.state.metadata] });

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { TestN8n, type WorkflowJson } from './support/engine';
-import { expressionEngine, logs, stopN8n } from './support/n8n';
+import { TestN8n, type WorkflowJson } from '../support/engine/engine';
+import { expressionEngine, logs, stopN8n } from '../support/engine/n8n';
 
 const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/external-bot.json'), 'utf8')) as WorkflowJson;
 const BOT_SECRET = 'Bearer engine-bot-secret-7d1e';

@@ -11,8 +11,8 @@ import path from 'node:path';
 import type { IBinaryData, INode } from 'n8n-workflow';
 
 import { startTestServer, type TestServer } from '../support/cardWebhookServer';
-import { TestN8n, type WorkflowJson } from './support/engine';
-import { binaryBuffer, logs, stopN8n, versions } from './support/n8n';
+import { TestN8n, type WorkflowJson } from '../support/engine/engine';
+import { binaryBuffer, logs, stopN8n, versions } from '../support/engine/n8n';
 
 const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/context-card-jira.json'), 'utf8')) as WorkflowJson;
 const JIRA_HOST = 'https://your-domain.atlassian.net';

@@ -4,8 +4,8 @@
  * flag, "Continue", "Continue (using error output)") as n8n applies them.
  */
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { node, TestN8n, type WorkflowJson } from './support/engine';
-import { stopN8n } from './support/n8n';
+import { node, TestN8n, type WorkflowJson } from '../support/engine/engine';
+import { stopN8n } from '../support/engine/n8n';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 let emu: RunningEmulator;

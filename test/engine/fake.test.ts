@@ -1,5 +1,5 @@
 /**
- * The hand-made fakes the unit tests use (test/helpers/n8nContext.ts, test/helpers/webhookContext.ts) against n8n's
+ * The hand-made fakes the unit tests use (test/support/n8nContext.ts, test/support/webhookContext.ts) against n8n's
  * real engine: the same node, parameters and input through both must send the same HTTP requests, give the same
  * items and fail the same way; the same webhook requests must get the same answers, items and stored static data.
  * When n8n changes what the fakes copy, this suite says where.
@@ -15,12 +15,12 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { InfobipConversations } from '../../nodes/InfobipConversations/InfobipConversations.node';
 import { InfobipConversationsTrigger } from '../../nodes/InfobipConversationsTrigger/InfobipConversationsTrigger.node';
-import { createExecuteContext } from '../helpers/n8nContext';
-import { serveTrigger } from '../helpers/webhookContext';
-import { inbound } from '../trigger/fixtures';
-import { post } from '../trigger/post';
-import { chain, node, TestN8n, type WorkflowJson } from './support/engine';
-import { stopN8n } from './support/n8n';
+import { createExecuteContext } from '../support/n8nContext';
+import { serveTrigger } from '../support/webhookContext';
+import { inbound } from '../support/inbound';
+import { post } from '../support/httpCall';
+import { chain, node, TestN8n, type WorkflowJson } from '../support/engine/engine';
+import { stopN8n } from '../support/engine/n8n';
 
 interface Seen {
 	method: string;

@@ -5,8 +5,8 @@
  * the metadata from an expression over each item.
  */
 import { startEmulator, type EmulatorProfile, type RunningEmulator } from '../../emulator';
-import { chain, node, TestN8n } from './support/engine';
-import { stopN8n } from './support/n8n';
+import { chain, node, TestN8n } from '../support/engine/engine';
+import { stopN8n } from '../support/engine/n8n';
 
 let emu: RunningEmulator;
 afterEach(async () => emu.close());

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { startEmulator, type EmulatorProfile, type RunningEmulator } from '../../emulator';
-import { TestN8n, type WorkflowJson } from './support/engine';
-import { stopN8n } from './support/n8n';
+import { TestN8n, type WorkflowJson } from '../support/engine/engine';
+import { stopN8n } from '../support/engine/n8n';
 
 const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/sweep-idle-sessions.json'), 'utf8')) as WorkflowJson;
 const MIN = 60_000;

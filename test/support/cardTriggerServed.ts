@@ -1,5 +1,5 @@
 /**
- * The Infobip Context Card Trigger as test/helpers/webhookContext.ts serves it: its webhook method as the
+ * The Infobip Context Card Trigger as test/support/webhookContext.ts serves it: its webhook method as the
  * parameters set it (n8n resolves the description's expression), and "onReceived" in place of "lastNode", which
  * the harness does not model (n8n's answer with the last node's card is checked in real n8n:
  * scripts/e2e/scenarios/card.js).

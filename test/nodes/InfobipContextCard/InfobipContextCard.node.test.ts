@@ -5,7 +5,7 @@ import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecution
 
 import { InfobipContextCard } from '../../../nodes/InfobipContextCard/InfobipContextCard.node';
 import { CACHE_STATIC_KEY } from '../../../nodes/InfobipContextCard/actions/fetchCard';
-import { createExecuteContext, type FakeContext, type FakeContextOptions } from '../../helpers/n8nContext';
+import { createExecuteContext, type FakeContext, type FakeContextOptions } from '../../support/n8nContext';
 import { startTestServer, type TestServer } from '../../support/cardWebhookServer';
 
 let server: TestServer;

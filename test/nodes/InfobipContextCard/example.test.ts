@@ -11,8 +11,8 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { InfobipContextCard } from '../../../nodes/InfobipContextCard/InfobipContextCard.node';
 import { InfobipContextCardTrigger } from '../../../nodes/InfobipContextCardTrigger/InfobipContextCardTrigger.node';
-import { createExecuteContext } from '../../helpers/n8nContext';
-import { serveTrigger, type ServedTrigger } from '../../helpers/webhookContext';
+import { createExecuteContext } from '../../support/n8nContext';
+import { serveTrigger, type ServedTrigger } from '../../support/webhookContext';
 import { JIRA_ISSUE, startTestServer, type TestServer } from '../../support/cardWebhookServer';
 import { servedCardTrigger } from '../../support/cardTriggerServed';
 import { itWithN8n, n8nInstalled, n8nModules, N8N_VERSIONS } from '../../support/n8nInstalls';

@@ -1,6 +1,6 @@
 /**
  * Infobip Context Card Trigger, served from a real local HTTP server the way n8n serves a production webhook
- * (test/helpers/webhookContext.ts). What the harness does not model is n8n's "lastNode" answer (the last node's
+ * (test/support/webhookContext.ts). What the harness does not model is n8n's "lastNode" answer (the last node's
  * card binary): after an accepted request it records the execution and answers a stand-in 200. That answer —
  * text/html from Fetch Context Card's binary, in n8n 2.40.7 and 1.123.81 — is checked in real n8n by
  * scripts/e2e/scenarios/card.js. Everything the node itself answers (401, 413, 500, 503) and the item it hands n8n
@@ -14,7 +14,7 @@ import { conversationFromItem } from '../../../nodes/InfobipContextCard/helpers/
 import { CARD_VARIABLES } from '../../../nodes/shared/contextCard';
 import { InfobipContextCardTrigger, MAX_BODY_BYTES } from '../../../nodes/InfobipContextCardTrigger/InfobipContextCardTrigger.node';
 import { CARD_QUERY_STRING } from '../../../nodes/InfobipContextCardTrigger/helpers/request';
-import { serveTrigger, type ServedTrigger, type ServeTriggerOptions } from '../../helpers/webhookContext';
+import { serveTrigger, type ServedTrigger, type ServeTriggerOptions } from '../../support/webhookContext';
 import { servedCardTrigger } from '../../support/cardTriggerServed';
 import { call } from '../../support/httpCall';
 

@@ -1,7 +1,7 @@
 /**
  * The size-limited stream reader both webhooks' bodies and Fetch Context Card's answers go through
  * (nodes/shared/readLimited.ts), on plain Node streams. How each caller answers is tested with it:
- * test/trigger/helpers.test.ts, test/nodes/InfobipContextCardTrigger/…, test/nodes/InfobipContextCard/….
+ * test/nodes/shared/webhook/body.test.ts, test/nodes/InfobipContextCardTrigger/…, test/nodes/InfobipContextCard/….
  */
 import { PassThrough } from 'node:stream';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { infobipApiRequest } from '../../transport';
-import { conversationPath, requireString } from '../../helpers/params';
+import { assignConversation } from '../../transport/conversations';
+import { requireString } from '../../helpers/params';
 import { agentLocatorField, conversationIdField } from './common';
 
 export const description: INodeProperties[] = [
@@ -12,11 +12,5 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const id = requireString(this, 'conversationId', i, 'Conversation ID');
 	const agentId = requireString(this, 'assignee', i, 'Agent');
-	return [
-		await infobipApiRequest.call(this, {
-			method: 'PUT',
-			path: conversationPath(id, '/assignee'),
-			body: { agentId },
-		}),
-	];
+	return [await assignConversation(this, id, agentId)];
 }

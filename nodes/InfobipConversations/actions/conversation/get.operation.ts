@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { infobipApiRequest } from '../../transport';
-import { conversationPath, requireString } from '../../helpers/params';
+import { getConversation } from '../../transport/conversations';
+import { requireString } from '../../helpers/params';
 import { conversationIdField } from './common';
 
 export const description: INodeProperties[] = [conversationIdField(['get'])];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const id = requireString(this, 'conversationId', i, 'Conversation ID');
-	return [await infobipApiRequest.call(this, { method: 'GET', path: conversationPath(id) })];
+	return [await getConversation(this, id)];
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getAll } from '../../transport';
+import { getManyConversations } from '../../transport/conversations';
 import { formatInfobipTime } from '../../../shared/infobip';
 import { STATUSES, PRIORITIES, returnAllFields } from './common';
 
@@ -51,5 +51,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
 	const qs = buildConversationFilters(this.getNodeParameter('filters', i, {}) as IDataObject);
-	return await getAll.call(this, '/ccaas/1/conversations', qs, 'conversations', limit);
+	return await getManyConversations(this, qs, limit);
 }

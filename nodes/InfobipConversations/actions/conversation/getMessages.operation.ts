@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getAll } from '../../transport';
-import { conversationPath, requireString } from '../../helpers/params';
+import { getManyMessages } from '../../transport/conversations';
+import { requireString } from '../../helpers/params';
 import { conversationIdField, returnAllFields } from './common';
 import { concurrencyOption, maxRequestsPerSecondOption } from '../../helpers/options';
 
@@ -49,5 +49,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const qs: IDataObject = { orderBy: options.orderBy || 'createdAt:desc' };
 	if (options.direction) qs.direction = options.direction;
-	return await getAll.call(this, conversationPath(id, '/messages'), qs, 'messages', limit);
+	return await getManyMessages(this, id, qs, limit);
 }

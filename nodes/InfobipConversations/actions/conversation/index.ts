@@ -6,7 +6,7 @@ import * as getMany from './getMany.operation';
 import * as getMessages from './getMessages.operation';
 import * as route from './route.operation';
 import * as setMetadata from './setMetadata.operation';
-import * as sweepIdle from './sweepIdle.operation';
+import * as sweepIdle from './sweepIdle';
 import * as update from './update.operation';
 
 export const operations = { assignAgent, get, getMany, getMessages, route, setMetadata, sweepIdle, update };

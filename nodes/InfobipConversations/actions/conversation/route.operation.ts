@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { infobipApiRequest } from '../../transport';
-import { conversationPath, requireString } from '../../helpers/params';
+import { routeConversation } from '../../transport/conversations';
+import { requireString } from '../../helpers/params';
 import { conversationIdField } from './common';
 
 export const description: INodeProperties[] = [conversationIdField(['route'])];
@@ -9,11 +9,7 @@ export const description: INodeProperties[] = [conversationIdField(['route'])];
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const id = requireString(this, 'conversationId', i, 'Conversation ID');
 	// Routing twice is harmless, so a retry after an ambiguous failure is safe.
-	const result = await infobipApiRequest.call(this, {
-		method: 'POST',
-		path: conversationPath(id, '/route'),
-		retry: 'idempotent',
-	});
+	const result = await routeConversation(this, id);
 	// The API documents a result page; the product docs describe the conversation itself.
 	const page = result.conversations as IDataObject[] | undefined;
 	return [Array.isArray(page) ? (page[0] ?? { id }) : result];

@@ -1,7 +1,7 @@
 import { NodeOperationError, jsonParse, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { mergeMetadata, replaceMetadata } from '../../transport/metadata';
+import { mergeMetadata, replaceMetadata } from '../../transport/conversations';
 import { requireString } from '../../helpers/params';
 import { conversationIdField } from './common';
 

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { infobipApiRequest } from '../../transport';
-import { conversationPath, requireString } from '../../helpers/params';
+import { updateConversation } from '../../transport/conversations';
+import { requireString } from '../../helpers/params';
 import { conversationIdField, PRIORITIES, STATUSES } from './common';
 
 export const description: INodeProperties[] = [
@@ -34,5 +34,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		});
 	}
 	// PATCH changes only the given fields (PUT would reset the ones left out).
-	return [await infobipApiRequest.call(this, { method: 'PATCH', path: conversationPath(id), body })];
+	return [await updateConversation(this, id, body)];
 }

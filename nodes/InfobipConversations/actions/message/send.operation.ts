@@ -1,10 +1,9 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { infobipApiRequest } from '../../transport';
+import { sendMessage } from '../../transport/conversations';
 import { CHANNELS } from '../../../shared/infobip';
-import { conversationPath, requireString, resolveAgentId } from '../../helpers/params';
-
+import { requireString, resolveAgentId } from '../../helpers/params';
 
 const show = { resource: ['message'], operation: ['send'] };
 
@@ -174,70 +173,6 @@ export function buildContent(
 	return parsed.data as IDataObject;
 }
 
-export interface OutboundMessage {
-	conversationId: string;
-	agentId: string;
-	from: string;
-	to: string;
-	channel: string;
-	contentType: string;
-	content: IDataObject;
-	/**
-	 * Earliest server time (ms) the message can carry, used to recognise it after an ambiguous failure.
-	 * Default: 5 s before the local clock at the start of the send. The Send operation also bounds it by the
-	 * time of the customer message it answers (answeredMessageTime).
-	 */
-	notBefore?: number;
-}
-
-/**
- * Sends one message as `agentId` and never duplicates it: after an ambiguous failure (5xx, reset) it looks for
- * the message among the conversation's newest outbound ones and sends again only if it is not there.
- */
-export async function sendMessage(this: IExecuteFunctions, msg: OutboundMessage): Promise<IDataObject> {
-	const { conversationId, agentId, from, to, channel, contentType, content } = msg;
-	const notBefore = msg.notBefore ?? Date.now() - 5000;
-	const path = conversationPath(conversationId, '/messages');
-	const reconcile = async (): Promise<IDataObject | undefined> => {
-		const list = await infobipApiRequest.call(this, {
-			method: 'GET',
-			path,
-			qs: { direction: 'OUTBOUND', orderBy: 'createdAt:desc', limit: 20 },
-		});
-		const messages = (list.messages as IDataObject[] | undefined) ?? [];
-		return messages.find(
-			(m) =>
-				m.to === to &&
-				m.contentType === contentType &&
-				sameContent(content, m.content) &&
-				Date.parse(String(m.createdAt)) >= notBefore,
-		);
-	};
-	return await infobipApiRequest.call(this, {
-		method: 'POST',
-		path,
-		body: { from, to, channel, contentType, content },
-		headers: { 'x-agent-id': agentId },
-		reconcile,
-	});
-}
-
-/**
- * Whether a message Infobip lists has the content we sent: every field we sent has the same value there.
- * Infobip may echo the content with extra fields (`caption: null`, `showUrlPreview: null`) or in another key
- * order, and numbers as it stores them, so neither a byte comparison nor the extra fields decide.
- */
-export function sameContent(sent: IDataObject, listed: unknown): boolean {
-	if (!listed || typeof listed !== 'object' || Array.isArray(listed)) return false;
-	const other = listed as IDataObject;
-	return Object.entries(sent).every(([key, value]) => {
-		if (value === undefined || value === null) return other[key] === undefined || other[key] === null;
-		if (typeof value === 'number') return Number(other[key]) === value;
-		if (typeof value === 'object') return JSON.stringify(value) === JSON.stringify(other[key]);
-		return other[key] === value;
-	});
-}
-
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const conversationId = requireString(this, 'conversationId', i, 'Conversation ID');
 	const from = requireString(this, 'from', i, 'From');
@@ -254,7 +189,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const agentId = await resolveAgentId(this, i);
 	// strictly after the answered message: an earlier reply created in the same millisecond is not this one
 	const notBefore = Math.max(Date.now() - 5000, answeredMessageTime(this.getInputData()[i]?.json, conversationId) + 1);
-	return [await sendMessage.call(this, { conversationId, agentId, from, to, channel, contentType, content, notBefore })];
+	return [await sendMessage(this, { conversationId, agentId, from, to, channel, contentType, content, notBefore })];
 }
 
 /**

@@ -5,7 +5,8 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import { InfobipContextCard } from '../../../../nodes/InfobipContextCard/InfobipContextCard.node';
-import { createExecuteContext } from '../../../helpers/n8nContext';
+import { createExecuteContext } from '../../../support/n8nContext';
+import { useNock } from '../../../support/nock';
 
 const JIRA = 'https://example.atlassian.net';
 const item = { conversationId: 'conv-77', from: '385911111111', to: '447860099299', channel: 'WHATSAPP', customerDisplayName: 'Ana "A" Ivić' };
@@ -22,13 +23,7 @@ function params(over: Record<string, unknown>) {
 	};
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-	nock.enableNetConnect();
-	// jest runs test files one after another in one process on small machines: leave http unpatched for the next file
-	nock.restore();
-});
+useNock();
 
 it('GET: the exact URL, query encoding and headers', async () => {
 	const scope = nock(JIRA, {
