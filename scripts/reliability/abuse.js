@@ -5,11 +5,68 @@
  * few at a time on fresh connections, and afterwards counts the workflow's executions in n8n's database: zero.
  */
 const http = require('node:http');
+const net = require('node:net');
 const zlib = require('node:zlib');
 const { randomUUID } = require('node:crypto');
 
+/**
+ * A chunked request (no Content-Length) on a raw socket: it writes until the server answers or closes, and reads the
+ * answer whatever happens to the writes. Node's HTTP client cannot be used here: when a server answers early and
+ * then closes the connection, a write that was still under way fails with EPIPE and the client drops the answer it
+ * had already received, depending on which of the two it handles first.
+ */
+function sendChunked(url, { method = 'POST', headers = {}, chunks }) {
+	return new Promise((resolve) => {
+		const { hostname, port, pathname, search } = new URL(url);
+		const socket = net.connect(Number(port), hostname);
+		let received = '';
+		let closed = false;
+		const head = [`${method} ${pathname}${search} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: close'];
+		for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() !== 'transfer-encoding') head.push(`${name}: ${value}`);
+		head.push('Transfer-Encoding: chunked', '', '');
+		socket.setEncoding('utf8');
+		socket.on('data', (c) => (received += c));
+		socket.on('error', () => undefined);
+		socket.setTimeout(30_000, () => socket.destroy());
+		socket.on('close', () => {
+			closed = true;
+			const status = /^HTTP\/1\.[01] (\d{3})/.exec(received);
+			const headEnd = received.indexOf('\r\n\r\n');
+			let body = received.slice(headEnd + 4);
+			if (/\r\ntransfer-encoding: *chunked/i.test(received.slice(0, headEnd))) body = unchunk(body);
+			resolve(status ? { status: Number(status[1]), text: body } : { status: undefined, text: '', error: received ? 'unreadable answer' : 'closed without an answer' });
+		});
+		let i = 0;
+		const pump = () => {
+			while (i < chunks.length && !received && !closed) {
+				const chunk = chunks[i++];
+				const framed = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
+				if (!socket.write(framed)) return void socket.once('drain', pump);
+			}
+			if (!closed && !received) socket.write('0\r\n\r\n');
+		};
+		socket.on('connect', () => {
+			socket.write(head.join('\r\n'));
+			pump();
+		});
+	});
+}
+
+/** The payload of a chunked HTTP body (as far as it arrived). */
+function unchunk(text) {
+	let out = '';
+	for (let rest = text; ; ) {
+		const line = rest.indexOf('\r\n');
+		const size = line < 0 ? 0 : parseInt(rest.slice(0, line), 16);
+		if (!size) return out;
+		out += rest.slice(line + 2, line + 2 + size);
+		rest = rest.slice(line + 4 + size);
+	}
+}
+
 /** One request on a fresh connection. `chunks`: chunked transfer (no Content-Length), stops once answered. */
 function send(url, { method = 'POST', headers = {}, body, chunks }) {
+	if (chunks) return sendChunked(url, { method, headers, chunks });
 	return new Promise((resolve) => {
 		const req = http.request(url, { method, agent: false, headers });
 		let status;
@@ -30,18 +87,7 @@ function send(url, { method = 'POST', headers = {}, body, chunks }) {
 		// a server that answers early may close the connection while we still write: the answer counts
 		req.on('error', (e) => (status !== undefined ? finish() : setTimeout(() => finish(e.message), 50)));
 		req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-		if (chunks) {
-			let i = 0;
-			const pump = () => {
-				while (i < chunks.length && status === undefined) {
-					if (!req.write(chunks[i++])) return void req.once('drain', pump);
-				}
-				req.end();
-			};
-			pump();
-		} else {
-			req.end(body);
-		}
+		req.end(body);
 	});
 }
 
